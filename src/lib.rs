@@ -1,0 +1,3 @@
+//! diffknap: reference implementation of differentiable knapsack and top-k operators
+//! and of monotone submodular maximization under a knapsack constraint.
+#![deny(missing_docs)]
