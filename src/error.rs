@@ -1,0 +1,113 @@
+//! The one error type of the library.
+//!
+//! Every message names the offending field and the rule it broke, so that a user reading a
+//! JSON Lines report can fix the input without reading the source.
+
+use std::fmt;
+
+/// Everything that can go wrong when building an instance or running an operator.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// A number is NaN or infinite where a finite number is required.
+    NonFinite {
+        /// The field (for example `theta[3]`).
+        field: String,
+    },
+    /// A field has an invalid value; `rule` states what was expected.
+    Invalid {
+        /// The field.
+        field: String,
+        /// The rule it broke, in words.
+        rule: String,
+    },
+    /// Two arrays that must have the same length do not.
+    LengthMismatch {
+        /// The field whose length is wrong.
+        field: String,
+        /// The length it must have.
+        expected: usize,
+        /// The length it has.
+        found: usize,
+    },
+    /// An `exact` (or top-k) instance has no feasible set.
+    Infeasible {
+        /// Why, in words.
+        reason: String,
+    },
+    /// The dynamic-programming tables would exceed the memory budget.
+    TooLarge {
+        /// Number of table cells, n * (capacity + 1), or `u128::MAX` on overflow.
+        cells: u128,
+        /// The budget in cells.
+        budget: u128,
+    },
+    /// Exact rational arithmetic grew past the bit-size cap.
+    ExactTooLarge {
+        /// The item row at which the cap was hit (1-based).
+        row: usize,
+        /// Bits of the largest numerator or denominator seen.
+        bits: u64,
+        /// The cap.
+        cap: u64,
+    },
+    /// The requested regularizer is not available at the requested precision.
+    Unsupported {
+        /// What was asked for and what to use instead.
+        what: String,
+    },
+    /// A ground-truth solver failed or returned an answer that did not re-check.
+    Solver {
+        /// What went wrong.
+        what: String,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::NonFinite { field } => write!(f, "{field}: must be a finite number"),
+            Error::Invalid { field, rule } => write!(f, "{field}: {rule}"),
+            Error::LengthMismatch {
+                field,
+                expected,
+                found,
+            } => write!(
+                f,
+                "{field}: length must be {expected} (the number of items), found {found}"
+            ),
+            Error::Infeasible { reason } => write!(f, "capacity: no feasible set ({reason})"),
+            Error::TooLarge { cells, budget } => {
+                if *cells == u128::MAX {
+                    write!(
+                        f,
+                        "capacity: the table n*(capacity+1) overflows; the budget is {budget} cells"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "capacity: the table needs n*(capacity+1) = {cells} cells, over the memory budget of {budget} cells"
+                    )
+                }
+            }
+            Error::ExactTooLarge { row, bits, cap } => write!(
+                f,
+                "exact arithmetic: numbers reached {bits} bits at item row {row}, over the cap of {cap} bits \
+                 (gini denominators square at every row; use fewer items, larger gaps, or certified precision)"
+            ),
+            Error::Unsupported { what } => write!(f, "{what}"),
+            Error::Solver { what } => write!(f, "solver: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand for `Result<T, diffknap::Error>`.
+pub type Result<T> = std::result::Result<T, Error>;
+
+pub(crate) fn invalid(field: impl Into<String>, rule: impl Into<String>) -> Error {
+    Error::Invalid {
+        field: field.into(),
+        rule: rule.into(),
+    }
+}

@@ -1,0 +1,140 @@
+//! Regularizers: the smoothed two-way max of SPEC A.2.
+//!
+//! `max_Omega(s, p) = max over q in [0,1] of q p + (1 - q) s + gamma H(q)`, returned with its
+//! maximiser q (the probability of "pick"). Only two functions depend on the regularizer: the
+//! value-and-choice [`Regularizer::smax`] and the derivative of q written in q alone
+//! [`Regularizer::dq`]. Everything else in the DP is shared.
+
+mod gini;
+mod hard;
+mod shannon;
+mod tsallis;
+
+pub use gini::Gini;
+pub use hard::Hard;
+pub use shannon::Shannon;
+pub use tsallis::Tsallis;
+
+use crate::error::{Error, Result, invalid};
+use crate::num::{Ext, Num};
+
+/// A smoothing of the two-way max, for number type `T`.
+pub trait Regularizer<T>: Copy + Send + Sync + 'static {
+    /// Which regularizer this is.
+    const KIND: RegKind;
+    /// For finite skip value `s` and pick value `p`: `(max_Omega(s, p), q)`.
+    fn smax(&self, s: &T, p: &T, gamma: &T) -> (T, T);
+    /// dq / d(p - s), written in q alone (SPEC A.2). Zero where q is 0 or 1 for the sparse
+    /// regularizers.
+    fn dq(&self, q: &T, gamma: &T) -> T;
+}
+
+/// The smoothed max on extended values: if only one side is finite it wins with certainty.
+pub fn smax_ext<T: Num, R: Regularizer<T>>(
+    reg: R,
+    s: &Ext<T>,
+    p: &Ext<T>,
+    gamma: &T,
+) -> (Ext<T>, T) {
+    match (s, p) {
+        (Ext::Fin(s), Ext::Fin(p)) => {
+            let (v, q) = reg.smax(s, p, gamma);
+            (Ext::Fin(v), q)
+        }
+        (Ext::NegInf, Ext::Fin(p)) => (Ext::Fin(p.clone()), T::one()),
+        (Ext::Fin(s), Ext::NegInf) => (Ext::Fin(s.clone()), T::zero()),
+        (Ext::NegInf, Ext::NegInf) => (Ext::NegInf, T::zero()),
+    }
+}
+
+/// The regularizer, as a runtime choice (strings live only at the CLI boundary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RegKind {
+    /// gamma = 0: the plain max, ties go to skip.
+    Hard,
+    /// Binary entropy: the log-sum-exp / Gibbs operator.
+    Shannon,
+    /// H(q) = q (1 - q): sparse.
+    Gini,
+    /// 1.5-Tsallis entropy (4/3)(1 - q^1.5 - (1-q)^1.5): sparse.
+    Tsallis,
+}
+
+impl RegKind {
+    /// All four, in a fixed order.
+    pub const ALL: [RegKind; 4] = [
+        RegKind::Hard,
+        RegKind::Shannon,
+        RegKind::Gini,
+        RegKind::Tsallis,
+    ];
+
+    /// Parses `hard`, `shannon` (alias `entropy`), `gini` (alias `l2`), `tsallis`.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "hard" | "none" => Ok(RegKind::Hard),
+            "shannon" | "entropy" => Ok(RegKind::Shannon),
+            "gini" | "l2" => Ok(RegKind::Gini),
+            "tsallis" | "tsallis15" | "tsallis1.5" => Ok(RegKind::Tsallis),
+            other => Err(invalid(
+                "regularizer",
+                format!("must be one of hard, shannon, gini, tsallis; got {other:?}"),
+            )),
+        }
+    }
+    /// The canonical name.
+    pub fn name(self) -> &'static str {
+        match self {
+            RegKind::Hard => "hard",
+            RegKind::Shannon => "shannon",
+            RegKind::Gini => "gini",
+            RegKind::Tsallis => "tsallis",
+        }
+    }
+    /// max of H over [0, 1]: the per-item bound on the smoothing gap.
+    pub fn h_max(self) -> f64 {
+        match self {
+            RegKind::Hard => 0.0,
+            RegKind::Shannon => std::f64::consts::LN_2,
+            RegKind::Gini => 0.25,
+            RegKind::Tsallis => 4.0 / 3.0 * (1.0 - std::f64::consts::FRAC_1_SQRT_2),
+        }
+    }
+    /// H(q) in f64, from its definition (used by oracles and tests, not by the DP).
+    pub fn entropy(self, q: f64) -> f64 {
+        let xlnx = |x: f64| if x <= 0.0 { 0.0 } else { x * x.ln() };
+        match self {
+            RegKind::Hard => 0.0,
+            RegKind::Shannon => -xlnx(q) - xlnx(1.0 - q),
+            RegKind::Gini => q * (1.0 - q),
+            RegKind::Tsallis => 4.0 / 3.0 * (1.0 - q.powf(1.5) - (1.0 - q).powf(1.5)),
+        }
+    }
+    /// Whether the operator can return exact zeros and ones at positive gamma.
+    pub fn is_sparse(self) -> bool {
+        matches!(self, RegKind::Hard | RegKind::Gini | RegKind::Tsallis)
+    }
+    /// Checks gamma: exactly 0 for `hard`, finite and positive otherwise.
+    pub fn check_gamma<T: Num + PartialOrd>(self, gamma: &T) -> Result<()> {
+        if !gamma.is_finite() {
+            return Err(Error::NonFinite {
+                field: "gamma".into(),
+            });
+        }
+        match self {
+            RegKind::Hard if *gamma != T::zero() => Err(invalid(
+                "gamma",
+                "must be 0 for the hard regularizer (use shannon, gini or tsallis to smooth)",
+            )),
+            RegKind::Hard => Ok(()),
+            _ if *gamma <= T::zero() => Err(invalid(
+                "gamma",
+                format!(
+                    "must be > 0 for the {} regularizer (gamma = 0 is the hard operator)",
+                    self.name()
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
