@@ -53,7 +53,14 @@ pub fn rational_to_f64(r: &BigRational) -> f64 {
         (r.numer().abs(), r.denom() << ((-shift) as usize))
     };
     let q = (num / den).to_f64().unwrap_or(f64::INFINITY);
-    let v = q * 2f64.powi(-(shift.clamp(-1000, 1000) as i32));
+    // v = q * 2^-shift, in steps that stay inside the exponent range.
+    let mut v = q;
+    let mut e = -shift;
+    while e != 0 {
+        let step = e.clamp(-1000, 1000);
+        v *= 2f64.powi(step as i32);
+        e -= step;
+    }
     if r.is_negative() { -v } else { v }
 }
 
