@@ -1,1 +1,6 @@
-//! Integration tests.
+//! The integration test binary (one binary, many modules: `autotests = false`).
+
+mod cli;
+mod common;
+mod ilp;
+mod reference;
