@@ -13,7 +13,12 @@ fn diffknap(args: &[&str], input: &str) -> (i32, Vec<Value>, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn diffknap");
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines = stdout
@@ -21,11 +26,19 @@ fn diffknap(args: &[&str], input: &str) -> (i32, Vec<Value>, String) {
         .filter(|l| l.starts_with('{'))
         .map(|l| serde_json::from_str(l).expect("each output line is JSON"))
         .collect();
-    (out.status.code().unwrap_or(-1), lines, String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        lines,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn floats(v: &Value) -> Vec<f64> {
-    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
 }
 
 fn close(a: &[f64], b: &[f64], tol: f64) -> bool {
@@ -50,27 +63,71 @@ fn relax_reproduces_the_papers_vectors() {
     assert_eq!(ids, ["a", "b", "c", "d", "e"]);
     let tol = 1e-9;
     assert!((out[0]["value"].as_f64().unwrap() - 3.2457900486).abs() < tol);
-    assert!(close(&floats(&out[0]["y"]), &[0.7186762335, 0.4847641083, 0.0929563521, 0.6562760278, 0.4029173514], tol));
-    assert!(close(&floats(&out[0]["vjp"]), &[0.1665355352, -0.4162538654, -0.0634428274, 0.6819623615, -0.2224277169], tol));
+    assert!(close(
+        &floats(&out[0]["y"]),
+        &[
+            0.7186762335,
+            0.4847641083,
+            0.0929563521,
+            0.6562760278,
+            0.4029173514
+        ],
+        tol
+    ));
+    assert!(close(
+        &floats(&out[0]["vjp"]),
+        &[
+            0.1665355352,
+            -0.4162538654,
+            -0.0634428274,
+            0.6819623615,
+            -0.2224277169
+        ],
+        tol
+    ));
     assert!((out[1]["value"].as_f64().unwrap() - 2.2348558606).abs() < tol);
-    assert!(close(&floats(&out[1]["y"]), &[1.0, 0.5200032057, 0.0, 0.9388010098, 0.3331945023], tol));
+    assert!(close(
+        &floats(&out[1]["y"]),
+        &[1.0, 0.5200032057, 0.0, 0.9388010098, 0.3331945023],
+        tol
+    ));
     assert!((out[2]["value"].as_f64().unwrap() - 2.4650412874).abs() < tol);
     assert!((out[3]["value"].as_f64().unwrap() - 3.58).abs() < tol);
-    assert!(close(&floats(&out[3]["y"]), &[1.0, 0.6, 0.0, 0.0, 0.4, 0.0], tol));
-    assert!(close(&floats(&out[3]["vjp"]), &[0.0, -0.2, 0.0, 0.0, 0.2, 0.0], tol));
-    assert!(close(&floats(&out[4]["y"]), &[0.9236294294, 0.6252240643, 0.0, 0.0, 0.4511465062, 0.0], tol));
+    assert!(close(
+        &floats(&out[3]["y"]),
+        &[1.0, 0.6, 0.0, 0.0, 0.4, 0.0],
+        tol
+    ));
+    assert!(close(
+        &floats(&out[3]["vjp"]),
+        &[0.0, -0.2, 0.0, 0.0, 0.2, 0.0],
+        tol
+    ));
+    assert!(close(
+        &floats(&out[4]["y"]),
+        &[0.9236294294, 0.6252240643, 0.0, 0.0, 0.4511465062, 0.0],
+        tol
+    ));
 }
 
 /// Exact mode prints fractions and reads decimals exactly; the top-k gini vector is exactly
 /// value 179/50, y = (1, 3/5, 0, 0, 2/5, 0), vjp = (0, -1/5, 0, 0, 1/5, 0).
 #[test]
 fn relax_exact_mode_is_exact() {
-    let input = format!("{{\"regularizer\":\"gini\",{TOPK}}}\n{{\"regularizer\":\"gini\",\"constraint\":\"topk\",\"k\":1,\"theta\":[\"1/3\",\"0.25\"],\"gamma\":\"1/2\"}}\n");
+    let input = format!(
+        "{{\"regularizer\":\"gini\",{TOPK}}}\n{{\"regularizer\":\"gini\",\"constraint\":\"topk\",\"k\":1,\"theta\":[\"1/3\",\"0.25\"],\"gamma\":\"1/2\"}}\n"
+    );
     let (code, out, _) = diffknap(&["relax", "--precision", "exact"], &input);
     assert_eq!(code, 0, "{out:?}");
     assert_eq!(out[0]["value"], "179/50");
-    assert_eq!(out[0]["y"], serde_json::json!(["1", "3/5", "0", "0", "2/5", "0"]));
-    assert_eq!(out[0]["vjp"], serde_json::json!(["0", "-1/5", "0", "0", "1/5", "0"]));
+    assert_eq!(
+        out[0]["y"],
+        serde_json::json!(["1", "3/5", "0", "0", "2/5", "0"])
+    );
+    assert_eq!(
+        out[0]["vjp"],
+        serde_json::json!(["0", "-1/5", "0", "0", "1/5", "0"])
+    );
     // d = 1/4 - 1/3 = -1/12 < gamma: q = 1/2 + d/(2 gamma) = 5/12 for the second item.
     assert_eq!(out[1]["y"], serde_json::json!(["7/12", "5/12"]));
 }
@@ -108,30 +165,99 @@ fn solve_methods_agree() {
 fn bad_lines_get_named_errors_and_good_lines_survive() {
     let good = format!("{{\"id\":\"good\",\"regularizer\":\"shannon\",{KNAP}}}");
     let cases: &[(&str, &str)] = &[
-        (r#"{"id":1,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":2,"theta":[1,"NaN"],"weights":[1,1]}"#, "theta[1]"),
-        (r#"{"id":2,"constraint":"knapsack","regularizer":"shannon","gamma":1e999,"capacity":2,"theta":[1,2],"weights":[1,1]}"#, "gamma"),
-        (r#"{"id":3,"constraint":"knapsack","regularizer":"gini","gamma":0,"capacity":2,"theta":[1,2],"weights":[1,1]}"#, "gamma: must be > 0"),
-        (r#"{"id":4,"constraint":"knapsack","regularizer":"hard","gamma":1,"capacity":2,"theta":[1,2],"weights":[1,1]}"#, "gamma: must be 0"),
-        (r#"{"id":5,"constraint":"knapsack","regularizer":"shannon","gamma":-1,"capacity":2,"theta":[1,2],"weights":[1,1]}"#, "gamma: must be > 0"),
-        (r#"{"id":6,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":2,"theta":[1,2],"weights":[1,-1]}"#, "weights[1]: must be a non-negative integer"),
-        (r#"{"id":7,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":2,"theta":[1,2],"weights":[1,1.5]}"#, "weights[1]: must be an integer"),
-        (r#"{"id":8,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":2.5,"theta":[1,2],"weights":[1,1]}"#, "capacity: must be an integer"),
-        (r#"{"id":9,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":-2,"theta":[1,2],"weights":[1,1]}"#, "capacity: must be a non-negative integer"),
-        (r#"{"id":10,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":2,"theta":[1,2],"weights":[1]}"#, "weights: length must be 2"),
-        (r#"{"id":11,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":2,"theta":[1,2],"weights":[1,1],"z":[1]}"#, "z: length must be 2"),
-        (r#"{"id":12,"constraint":"top_k","regularizer":"shannon","gamma":1,"capacity":3,"theta":[1,2]}"#, "k <= n"),
-        (r#"{"id":13,"constraint":"top_k","regularizer":"shannon","gamma":1,"capacity":1,"theta":[1,2],"weights":[1,2]}"#, "weights[1]: top_k requires unit weights"),
-        (r#"{"id":14,"constraint":"exact","regularizer":"shannon","gamma":1,"capacity":3,"theta":[1,2],"weights":[2,2]}"#, "no feasible set"),
-        (r#"{"id":15,"constraint":"knapsack","regularizer":"softmax","gamma":1,"capacity":3,"theta":[1,2],"weights":[2,2]}"#, "regularizer: must be one of"),
-        (r#"{"id":16,"constraint":"bag","regularizer":"shannon","gamma":1,"capacity":3,"theta":[1,2],"weights":[2,2]}"#, "constraint: must be one of"),
-        (r#"{"id":17,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":3,"theta":[1,2],"#, "malformed JSON"),
-        (r#"{"id":18,"constraint":"knapsack","regularizer":"shannon","gamma":1,"theta":[1,2],"weights":[2,2]}"#, "capacity: is required"),
-        (r#"{"id":19,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":3,"weights":[2,2]}"#, "theta: is required"),
-        (r#"{"id":20,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":1000000000000,"theta":[1,2],"weights":[2,2]}"#, "memory budget"),
-        (r#"{"id":21,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":3,"theta":[1,2],"weights":[2,2],"z":[1,"x"]}"#, "z[1]: must be a number"),
+        (
+            r#"{"id":1,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":2,"theta":[1,"NaN"],"weights":[1,1]}"#,
+            "theta[1]",
+        ),
+        (
+            r#"{"id":2,"constraint":"knapsack","regularizer":"shannon","gamma":1e999,"capacity":2,"theta":[1,2],"weights":[1,1]}"#,
+            "gamma",
+        ),
+        (
+            r#"{"id":3,"constraint":"knapsack","regularizer":"gini","gamma":0,"capacity":2,"theta":[1,2],"weights":[1,1]}"#,
+            "gamma: must be > 0",
+        ),
+        (
+            r#"{"id":4,"constraint":"knapsack","regularizer":"hard","gamma":1,"capacity":2,"theta":[1,2],"weights":[1,1]}"#,
+            "gamma: must be 0",
+        ),
+        (
+            r#"{"id":5,"constraint":"knapsack","regularizer":"shannon","gamma":-1,"capacity":2,"theta":[1,2],"weights":[1,1]}"#,
+            "gamma: must be > 0",
+        ),
+        (
+            r#"{"id":6,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":2,"theta":[1,2],"weights":[1,-1]}"#,
+            "weights[1]: must be a non-negative integer",
+        ),
+        (
+            r#"{"id":7,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":2,"theta":[1,2],"weights":[1,1.5]}"#,
+            "weights[1]: must be an integer",
+        ),
+        (
+            r#"{"id":8,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":2.5,"theta":[1,2],"weights":[1,1]}"#,
+            "capacity: must be an integer",
+        ),
+        (
+            r#"{"id":9,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":-2,"theta":[1,2],"weights":[1,1]}"#,
+            "capacity: must be a non-negative integer",
+        ),
+        (
+            r#"{"id":10,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":2,"theta":[1,2],"weights":[1]}"#,
+            "weights: length must be 2",
+        ),
+        (
+            r#"{"id":11,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":2,"theta":[1,2],"weights":[1,1],"z":[1]}"#,
+            "z: length must be 2",
+        ),
+        (
+            r#"{"id":12,"constraint":"top_k","regularizer":"shannon","gamma":1,"capacity":3,"theta":[1,2]}"#,
+            "k <= n",
+        ),
+        (
+            r#"{"id":13,"constraint":"top_k","regularizer":"shannon","gamma":1,"capacity":1,"theta":[1,2],"weights":[1,2]}"#,
+            "weights[1]: top_k requires unit weights",
+        ),
+        (
+            r#"{"id":14,"constraint":"exact","regularizer":"shannon","gamma":1,"capacity":3,"theta":[1,2],"weights":[2,2]}"#,
+            "no feasible set",
+        ),
+        (
+            r#"{"id":15,"constraint":"knapsack","regularizer":"softmax","gamma":1,"capacity":3,"theta":[1,2],"weights":[2,2]}"#,
+            "regularizer: must be one of",
+        ),
+        (
+            r#"{"id":16,"constraint":"bag","regularizer":"shannon","gamma":1,"capacity":3,"theta":[1,2],"weights":[2,2]}"#,
+            "constraint: must be one of",
+        ),
+        (
+            r#"{"id":17,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":3,"theta":[1,2],"#,
+            "malformed JSON",
+        ),
+        (
+            r#"{"id":18,"constraint":"knapsack","regularizer":"shannon","gamma":1,"theta":[1,2],"weights":[2,2]}"#,
+            "capacity: is required",
+        ),
+        (
+            r#"{"id":19,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":3,"weights":[2,2]}"#,
+            "theta: is required",
+        ),
+        (
+            r#"{"id":20,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":1000000000000,"theta":[1,2],"weights":[2,2]}"#,
+            "memory budget",
+        ),
+        (
+            r#"{"id":21,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":3,"theta":[1,2],"weights":[2,2],"z":[1,"x"]}"#,
+            "z[1]: must be a number",
+        ),
         (r#"[1,2,3]"#, "must be a JSON object"),
-        (r#"{"id":23,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":2,"theta":[1e308,1e308],"weights":[1,1]}"#, "overflowed"),
-        (r#"{"id":24,"constraint":"knapsack","capacity":2,"theta":[1,2],"weights":[1,1]}"#, "regularizer: is required"),
+        (
+            r#"{"id":23,"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":2,"theta":[1e308,1e308],"weights":[1,1]}"#,
+            "overflowed",
+        ),
+        (
+            r#"{"id":24,"constraint":"knapsack","capacity":2,"theta":[1,2],"weights":[1,1]}"#,
+            "regularizer: is required",
+        ),
     ];
     let mut input = String::new();
     for (line, _) in cases {
@@ -144,17 +270,29 @@ fn bad_lines_get_named_errors_and_good_lines_survive() {
     input.push('\n');
     let (code, out, _) = diffknap(&["relax"], &input);
     assert_eq!(code, 1);
-    assert_eq!(out.len(), 2 * cases.len() + 1, "one output line per input line");
+    assert_eq!(
+        out.len(),
+        2 * cases.len() + 1,
+        "one output line per input line"
+    );
     for (k, (_, needle)) in cases.iter().enumerate() {
         let g = &out[2 * k];
         assert_eq!(g["id"], "good");
         assert!(g.get("error").is_none(), "good line answered: {g}");
-        let e = out[2 * k + 1]["error"].as_str().unwrap_or_else(|| panic!("case {k}: no error in {}", out[2 * k + 1]));
-        assert!(e.contains(needle), "case {k}: {e:?} should contain {needle:?}");
+        let e = out[2 * k + 1]["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("case {k}: no error in {}", out[2 * k + 1]));
+        assert!(
+            e.contains(needle),
+            "case {k}: {e:?} should contain {needle:?}"
+        );
     }
     for o in &out {
         let text = o.to_string();
-        assert!(!text.contains("NaN") && !text.contains("null,\"value\""), "{text}");
+        assert!(
+            !text.contains("NaN") && !text.contains("null,\"value\""),
+            "{text}"
+        );
     }
     // The same bad lines through the exact path and solve: errors, never a crash.
     let (code, out, _) = diffknap(&["relax", "--precision", "exact"], &input);
@@ -168,7 +306,13 @@ fn bad_lines_get_named_errors_and_good_lines_survive() {
 /// Bad command lines exit 2 with a message on stderr.
 #[test]
 fn bad_usage_exits_2() {
-    for args in [&["relax", "--precision", "f32"][..], &["relax", "--bogus"], &["frobnicate"], &["solve", "--method", "simplex"], &[]] {
+    for args in [
+        &["relax", "--precision", "f32"][..],
+        &["relax", "--bogus"],
+        &["frobnicate"],
+        &["solve", "--method", "simplex"],
+        &[],
+    ] {
         let (code, out, err) = diffknap(args, "");
         assert_eq!(code, 2, "{args:?}");
         assert!(out.is_empty());
@@ -181,13 +325,21 @@ fn bad_usage_exits_2() {
 #[test]
 fn error_messages_snapshot() {
     let input = concat!(
-        r#"{"constraint":"knapsack","regularizer":"gini","gamma":0,"capacity":2,"theta":[1,2],"weights":[1,1]}"#, "\n",
-        r#"{"constraint":"top_k","regularizer":"shannon","gamma":1,"capacity":3,"theta":[1,2]}"#, "\n",
-        r#"{"constraint":"exact","regularizer":"shannon","gamma":1,"capacity":3,"theta":[1,2],"weights":[2,2]}"#, "\n",
-        r#"{"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":1000000000000,"theta":[1,2],"weights":[2,2]}"#, "\n",
-        r#"{"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":2,"theta":[1e308,1e308],"weights":[1,1]}"#, "\n",
+        r#"{"constraint":"knapsack","regularizer":"gini","gamma":0,"capacity":2,"theta":[1,2],"weights":[1,1]}"#,
+        "\n",
+        r#"{"constraint":"top_k","regularizer":"shannon","gamma":1,"capacity":3,"theta":[1,2]}"#,
+        "\n",
+        r#"{"constraint":"exact","regularizer":"shannon","gamma":1,"capacity":3,"theta":[1,2],"weights":[2,2]}"#,
+        "\n",
+        r#"{"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":1000000000000,"theta":[1,2],"weights":[2,2]}"#,
+        "\n",
+        r#"{"constraint":"knapsack","regularizer":"shannon","gamma":1,"capacity":2,"theta":[1e308,1e308],"weights":[1,1]}"#,
+        "\n",
     );
     let (_, out, _) = diffknap(&["relax"], input);
-    let msgs: Vec<String> = out.iter().map(|o| o["error"].as_str().unwrap_or("").to_string()).collect();
+    let msgs: Vec<String> = out
+        .iter()
+        .map(|o| o["error"].as_str().unwrap_or("").to_string())
+        .collect();
     insta::assert_snapshot!(msgs.join("\n"));
 }

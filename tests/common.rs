@@ -28,13 +28,24 @@ pub fn instance(max_n: usize, max_w: u64) -> impl Strategy<Value = Instance<f64>
                 Constraint::Knapsack => Instance::knapsack(theta, weights, cap).unwrap(),
                 // Capacity = weight of a random subset: always feasible.
                 Constraint::Exact => {
-                    let c: u64 = weights.iter().zip(&subset).filter(|(_, b)| **b).map(|(w, _)| w).sum();
+                    let c: u64 = weights
+                        .iter()
+                        .zip(&subset)
+                        .filter(|(_, b)| **b)
+                        .map(|(w, _)| w)
+                        .sum();
                     Instance::exact(theta, weights, c).unwrap()
                 }
                 Constraint::TopK => {
                     let k = subset.iter().filter(|b| **b).count() as u64;
-                    Instance::new(Constraint::TopK, theta, None, k.min(n as u64), Budget::default())
-                        .unwrap()
+                    Instance::new(
+                        Constraint::TopK,
+                        theta,
+                        None,
+                        k.min(n as u64),
+                        Budget::default(),
+                    )
+                    .unwrap()
                 }
             }
         })
@@ -42,15 +53,16 @@ pub fn instance(max_n: usize, max_w: u64) -> impl Strategy<Value = Instance<f64>
 
 /// A smoothing regularizer.
 pub fn smooth_reg() -> impl Strategy<Value = RegKind> {
-    prop_oneof![Just(RegKind::Shannon), Just(RegKind::Gini), Just(RegKind::Tsallis)]
+    prop_oneof![
+        Just(RegKind::Shannon),
+        Just(RegKind::Gini),
+        Just(RegKind::Tsallis)
+    ]
 }
 
 /// Any regularizer with a matching gamma (0 for hard).
 pub fn reg_gamma() -> impl Strategy<Value = (RegKind, f64)> {
-    prop_oneof![
-        Just((RegKind::Hard, 0.0)),
-        (smooth_reg(), 0.05f64..5.0),
-    ]
+    prop_oneof![Just((RegKind::Hard, 0.0)), (smooth_reg(), 0.05f64..5.0),]
 }
 
 /// max |a - b| / max(1, |b|).

@@ -76,7 +76,10 @@ proptest! {
 fn cbc_solves_strongly_correlated_knapsack() {
     let mut rng = diffknap::rng::Rng::seed(3);
     let w: Vec<u64> = (0..100).map(|_| 1 + rng.below(100)).collect();
-    let theta: Vec<Rational> = w.iter().map(|&w| Rational::from_i64(w as i64 + 10)).collect();
+    let theta: Vec<Rational> = w
+        .iter()
+        .map(|&w| Rational::from_i64(w as i64 + 10))
+        .collect();
     let cap = w.iter().sum::<u64>() / 2;
     let inst = Instance::knapsack(theta, w, cap).unwrap();
     let (v, _) = hard_dp(&inst).unwrap();

@@ -1,4 +1,5 @@
 //! The integration test binary (one binary, many modules: `autotests = false`).
+#![allow(clippy::needless_range_loop)]
 
 mod cli;
 mod common;

@@ -9,16 +9,31 @@
 
 use crate::common::{instance, reg_gamma, rel_err, smooth_reg};
 use diffknap::dp::{self, Forward};
-use diffknap::num::rational::Rational;
 use diffknap::num::Num;
+use diffknap::num::rational::Rational;
 use diffknap::ops::{Extras, relax_exact, relax_f64, relax_with};
 use diffknap::oracle::{brute, count, fd, recursive};
 use diffknap::reg::{Gini, Hard, Regularizer, Shannon, Tsallis};
 use diffknap::{Budget, Constraint, Error, Instance, RegKind};
 use proptest::prelude::*;
 
-fn run(inst: &Instance<f64>, kind: RegKind, gamma: f64, z: Option<Vec<f64>>) -> diffknap::ops::Relaxed<f64> {
-    relax_f64(inst, kind, gamma, &Extras { z, samples: 0, seed: 0 }).unwrap()
+fn run(
+    inst: &Instance<f64>,
+    kind: RegKind,
+    gamma: f64,
+    z: Option<Vec<f64>>,
+) -> diffknap::ops::Relaxed<f64> {
+    relax_f64(
+        inst,
+        kind,
+        gamma,
+        &Extras {
+            z,
+            samples: 0,
+            seed: 0,
+        },
+    )
+    .unwrap()
 }
 
 fn value(inst: &Instance<f64>, kind: RegKind, gamma: f64, theta: &[f64]) -> f64 {
@@ -30,7 +45,13 @@ fn y_of(inst: &Instance<f64>, kind: RegKind, gamma: f64, theta: &[f64]) -> Vec<f
 }
 
 fn to_exact(inst: &Instance<f64>) -> Instance<Rational> {
-    inst.with_theta(inst.theta().iter().map(|&t| Rational::from_f64(t)).collect()).unwrap()
+    inst.with_theta(
+        inst.theta()
+            .iter()
+            .map(|&t| Rational::from_f64(t))
+            .collect(),
+    )
+    .unwrap()
 }
 
 fn forward_f64(inst: &Instance<f64>, kind: RegKind, gamma: f64) -> Forward<f64> {
@@ -412,8 +433,12 @@ fn gini_not_permutation_equivariant_witness() {
                 let rev: Vec<Rational> = theta.iter().rev().cloned().collect();
                 let inst_rev = Instance::knapsack(rev, vec![1, 1, 1], 2).unwrap();
                 let g = Rational::from_i64(2);
-                let v1 = relax_exact(&inst, RegKind::Gini, &g, &Extras::default()).unwrap().value;
-                let v2 = relax_exact(&inst_rev, RegKind::Gini, &g, &Extras::default()).unwrap().value;
+                let v1 = relax_exact(&inst, RegKind::Gini, &g, &Extras::default())
+                    .unwrap()
+                    .value;
+                let v2 = relax_exact(&inst_rev, RegKind::Gini, &g, &Extras::default())
+                    .unwrap()
+                    .value;
                 if (v1.to_f64() - v2.to_f64()).abs() > 0.05 {
                     found = Some(([a, b, c], v1, v2));
                     break 'search;
@@ -426,17 +451,37 @@ fn gini_not_permutation_equivariant_witness() {
     // The same witness for tsallis, in f64 (the difference dwarfs rounding).
     let t: Vec<f64> = theta.iter().map(|&x| x as f64).collect();
     let rev: Vec<f64> = t.iter().rev().cloned().collect();
-    let a = run(&Instance::knapsack(t, vec![1, 1, 1], 2).unwrap(), RegKind::Tsallis, 2.0, None).value;
-    let b = run(&Instance::knapsack(rev, vec![1, 1, 1], 2).unwrap(), RegKind::Tsallis, 2.0, None).value;
+    let a = run(
+        &Instance::knapsack(t, vec![1, 1, 1], 2).unwrap(),
+        RegKind::Tsallis,
+        2.0,
+        None,
+    )
+    .value;
+    let b = run(
+        &Instance::knapsack(rev, vec![1, 1, 1], 2).unwrap(),
+        RegKind::Tsallis,
+        2.0,
+        None,
+    )
+    .value;
     assert!((a - b).abs() > 1e-3, "tsallis {a} vs {b}");
 }
 
 /// Exact gini past the bit-size cap fails with a clear error instead of running for hours.
 #[test]
 fn exact_gini_stops_at_the_bit_cap() {
-    let theta: Vec<Rational> = (0..60).map(|i| Rational::new(((i * 7919) % 1000).into(), 997.into())).collect();
+    let theta: Vec<Rational> = (0..60)
+        .map(|i| Rational::new(((i * 7919) % 1000).into(), 997.into()))
+        .collect();
     let inst = Instance::top_k(theta, 30).unwrap();
-    let err = relax_exact(&inst, RegKind::Gini, &Rational::from_i64(3), &Extras::default()).unwrap_err();
+    let err = relax_exact(
+        &inst,
+        RegKind::Gini,
+        &Rational::from_i64(3),
+        &Extras::default(),
+    )
+    .unwrap_err();
     assert!(matches!(err, Error::ExactTooLarge { .. }), "{err}");
     assert!(err.to_string().contains("bits"), "{err}");
 }

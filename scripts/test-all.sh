@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs every check of the project on a fresh Debian machine: installs the system packages it
+# needs (CBC for the ILP ground truth, Coq and Gappa for proofs/), then lints, tests, proofs
+# and a bounded fuzzing pass. Exit status 0 iff everything passed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+# --- system packages -------------------------------------------------------------------
+APT_PACKAGES=(coinor-libcbc-dev pkg-config)
+if [ -f proofs/Makefile ]; then
+  APT_PACKAGES+=(coq libcoq-interval libcoq-coquelicot libcoq-flocq gappa libcoq-gappa)
+fi
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "== installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# --- lints -----------------------------------------------------------------------------
+echo "== cargo fmt --check"
+cargo fmt --all --check
+echo "== cargo clippy"
+cargo clippy --all-targets --features cbc -- -D warnings
+
+# --- tests -----------------------------------------------------------------------------
+echo "== cargo test --release --features cbc"
+cargo test --release --features cbc
+
+echo "== README main command"
+cargo run --release --quiet -- demo >/dev/null
+
+# --- proofs ----------------------------------------------------------------------------
+if [ -f proofs/Makefile ]; then
+  echo "== make -C proofs"
+  make -C proofs
+fi
+
+# --- fuzzing (bounded) -----------------------------------------------------------------
+if [ -f fuzz/Cargo.toml ]; then
+  echo "== fuzz"
+  bash scripts/fuzz.sh "${FUZZ_SECONDS:-45}"
+fi
+
+echo "== all checks passed"
