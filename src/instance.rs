@@ -46,15 +46,19 @@ impl Constraint {
 pub struct Budget {
     /// Largest allowed n * (capacity + 1).
     pub max_cells: u128,
+    /// Largest n * (capacity + 1) allowed in exact arithmetic (each cell is a big rational).
+    pub max_exact_cells: u128,
     /// Largest numerator or denominator, in bits, allowed in exact arithmetic.
     pub max_exact_bits: u64,
 }
 
 impl Default for Budget {
-    /// 2^27 cells (about 1 GiB per f64 table of the reference path) and 2^16-bit rationals.
+    /// 2^27 cells (about 1 GiB per f64 table of the reference path); in exact arithmetic
+    /// 2^22 cells and 2^16-bit numerators and denominators.
     fn default() -> Self {
         Budget {
             max_cells: 1 << 27,
+            max_exact_cells: 1 << 22,
             max_exact_bits: 1 << 16,
         }
     }
@@ -220,6 +224,10 @@ impl<T: Num> Instance<T> {
     /// The resource budget.
     pub fn budget(&self) -> Budget {
         self.budget
+    }
+    /// Number of cells of one table, n * (capacity + 1).
+    pub fn cells(&self) -> u128 {
+        self.n() as u128 * (self.capacity as u128 + 1)
     }
     /// Whether a 0/1 vector is feasible for this instance.
     pub fn is_feasible(&self, y: &[bool]) -> bool {

@@ -3,5 +3,6 @@
 
 mod cli;
 mod common;
+mod fuzz_replay;
 mod ilp;
 mod reference;

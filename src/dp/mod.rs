@@ -56,8 +56,8 @@ pub struct Sample {
 ///
 /// V_0(c) = 0 for all c (knapsack) or V_0(0) = 0 and -inf elsewhere (exact, top-k); then for
 /// each item, `(V_i(c), Q_i(c)) = max_Omega(V_{i-1}(c), V_{i-1}(c - w_i) + theta_i)`.
-/// Only two V rows are alive at a time. Exact types are checked against the bit-size cap of
-/// the instance's budget after every row.
+/// Only two V rows are alive at a time. Exact types get the budget's smaller cell limit, and
+/// are checked against its bit-size cap after every row.
 pub fn forward<T: Num, R: Regularizer<T>>(
     inst: &Instance<T>,
     reg: R,
@@ -65,6 +65,13 @@ pub fn forward<T: Num, R: Regularizer<T>>(
 ) -> Result<Forward<T>> {
     let n = inst.n();
     let cols = inst.capacity() + 1;
+    let budget = inst.budget().max_exact_cells;
+    if T::IS_EXACT && inst.cells() > budget {
+        return Err(Error::TooLarge {
+            cells: inst.cells(),
+            budget,
+        });
+    }
     let mut prev: Vec<Ext<T>> = (0..cols)
         .map(|c| {
             if c == 0 || !inst.constraint().is_equality() {

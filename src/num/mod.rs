@@ -23,6 +23,8 @@ pub trait Num:
     + Send
     + Sync
 {
+    /// Whether values are exact big numbers (their tables get the smaller exact cell budget).
+    const IS_EXACT: bool = false;
     /// Additive identity.
     fn zero() -> Self;
     /// Multiplicative identity.

@@ -10,6 +10,7 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 pub type Rational = BigRational;
 
 impl Num for BigRational {
+    const IS_EXACT: bool = true;
     fn zero() -> Self {
         Zero::zero()
     }
