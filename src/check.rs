@@ -38,11 +38,10 @@ impl<'a> Bytes<'a> {
 /// line answered by exactly one JSON object with an `id`, never NaN or infinity in output.
 pub fn jsonl_never_panics(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let handlers: [&dyn Fn(&serde_json::Value) -> crate::Result<_>; 3] = [
-        &relax::answer_f64,
-        &relax::answer_exact,
-        &|v| solve::answer(v, solve::Method::Dp),
-    ];
+    let handlers: [&dyn Fn(&serde_json::Value) -> crate::Result<_>; 3] =
+        [&relax::answer_f64, &relax::answer_exact, &|v| {
+            solve::answer(v, solve::Method::Dp)
+        }];
     for (k, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -72,10 +71,21 @@ pub fn small_exact_instance(b: &mut Bytes) -> (Instance<Rational>, RegKind, Rati
         .map(|_| Rational::new(i64::from(b.u8() as i8).into(), 16.into()))
         .collect();
     let weights: Vec<u64> = (0..n)
-        .map(|_| if constraint == Constraint::TopK { 1 } else { b.below(4) as u64 })
+        .map(|_| {
+            if constraint == Constraint::TopK {
+                1
+            } else {
+                b.below(4) as u64
+            }
+        })
         .collect();
     let subset: Vec<bool> = (0..n).map(|_| b.u8() & 1 == 1).collect();
-    let reachable: u64 = weights.iter().zip(&subset).filter(|(_, s)| **s).map(|(w, _)| w).sum();
+    let reachable: u64 = weights
+        .iter()
+        .zip(&subset)
+        .filter(|(_, s)| **s)
+        .map(|(w, _)| w)
+        .sum();
     let capacity = match constraint {
         Constraint::Knapsack => b.below(12) as u64,
         _ => reachable,
@@ -83,10 +93,19 @@ pub fn small_exact_instance(b: &mut Bytes) -> (Instance<Rational>, RegKind, Rati
     let (kind, gamma) = if b.u8() & 3 == 0 {
         (RegKind::Hard, Rational::from_i64(0))
     } else {
-        (RegKind::Gini, Rational::new((1 + i64::from(b.below(64))).into(), 16.into()))
+        (
+            RegKind::Gini,
+            Rational::new((1 + i64::from(b.below(64))).into(), 16.into()),
+        )
     };
-    let inst = Instance::new(constraint, theta, Some(weights), capacity, Budget::default())
-        .expect("decoded instances are valid by construction");
+    let inst = Instance::new(
+        constraint,
+        theta,
+        Some(weights),
+        capacity,
+        Budget::default(),
+    )
+    .expect("decoded instances are valid by construction");
     (inst, kind, gamma)
 }
 
@@ -96,20 +115,53 @@ pub fn f64_matches_exact(data: &[u8]) {
     let mut b = Bytes::new(data);
     let (inst, kind, gamma) = small_exact_instance(&mut b);
     let n = inst.n();
-    let z: Vec<Rational> = (0..n).map(|_| Rational::from_i64(i64::from(b.u8() as i8 / 16))).collect();
-    let ex = relax_exact(&inst, kind, &gamma, &Extras { z: Some(z.clone()), samples: 0, seed: 0 })
-        .expect("exact relax on a valid small instance");
+    let z: Vec<Rational> = (0..n)
+        .map(|_| Rational::from_i64(i64::from(b.u8() as i8 / 16)))
+        .collect();
+    let ex = relax_exact(
+        &inst,
+        kind,
+        &gamma,
+        &Extras {
+            z: Some(z.clone()),
+            samples: 0,
+            seed: 0,
+        },
+    )
+    .expect("exact relax on a valid small instance");
     let inst_f = inst
         .with_theta(inst.theta().iter().map(Num::to_f64).collect())
         .expect("same instance in f64");
     let zf: Vec<f64> = z.iter().map(Num::to_f64).collect();
-    let fl = relax_f64(&inst_f, kind, gamma.to_f64(), &Extras { z: Some(zf), samples: 0, seed: 0 })
-        .expect("f64 relax on a valid small instance");
+    let fl = relax_f64(
+        &inst_f,
+        kind,
+        gamma.to_f64(),
+        &Extras {
+            z: Some(zf),
+            samples: 0,
+            seed: 0,
+        },
+    )
+    .expect("f64 relax on a valid small instance");
     let close = |a: f64, e: &Rational| (a - e.to_f64()).abs() <= 1e-9 * (1.0 + e.to_f64().abs());
-    assert!(close(fl.value, &ex.value), "value {} vs {}", fl.value, ex.value);
+    assert!(
+        close(fl.value, &ex.value),
+        "value {} vs {}",
+        fl.value,
+        ex.value
+    );
     for i in 0..n {
-        assert!(close(fl.y[i], &ex.y[i]), "y[{i}] {} vs {}", fl.y[i], ex.y[i]);
-        let (a, e) = (fl.vjp.as_ref().expect("vjp")[i], &ex.vjp.as_ref().expect("vjp")[i]);
+        assert!(
+            close(fl.y[i], &ex.y[i]),
+            "y[{i}] {} vs {}",
+            fl.y[i],
+            ex.y[i]
+        );
+        let (a, e) = (
+            fl.vjp.as_ref().expect("vjp")[i],
+            &ex.vjp.as_ref().expect("vjp")[i],
+        );
         assert!(close(a, e), "vjp[{i}] {a} vs {e}");
     }
 }
