@@ -5,4 +5,5 @@ mod cli;
 mod common;
 mod fuzz_replay;
 mod ilp;
+mod num;
 mod reference;
