@@ -4,9 +4,9 @@
 
 use crate::error::{Result, invalid};
 use crate::instance::Instance;
+use crate::num::Num;
 use crate::num::rational::Rational;
 use crate::reg::RegKind;
-use num_traits::{One, Zero};
 
 /// Largest n accepted.
 pub const MAX_ITEMS: usize = 16;
@@ -49,6 +49,12 @@ pub fn two_way(kind: RegKind, s: f64, p: f64, gamma: f64) -> (f64, f64) {
 
 /// (V, dV/dtheta) of the smoothed DP, evaluated top-down from the definition in f64.
 pub fn value_and_grad(inst: &Instance<f64>, kind: RegKind, gamma: f64) -> Result<(f64, Vec<f64>)> {
+    top_down(inst, &|s: &f64, p: &f64| two_way(kind, *s, *p, gamma))
+}
+
+/// The top-down recursion over all paths: V_i(c) from V_{i-1}(c) and V_{i-1}(c - w_i) with
+/// `two_way(s, p) -> (value, q)`, and dV by the envelope theorem dV = q dp + (1 - q) ds.
+fn top_down<T: Num>(inst: &Instance<T>, two_way: &dyn Fn(&T, &T) -> (T, T)) -> Result<(T, Vec<T>)> {
     let n = inst.n();
     if n > MAX_ITEMS {
         return Err(invalid(
@@ -56,25 +62,24 @@ pub fn value_and_grad(inst: &Instance<f64>, kind: RegKind, gamma: f64) -> Result
             format!("the recursive oracle needs n <= {MAX_ITEMS}"),
         ));
     }
-    // Returns None for -inf.
-    fn go(
-        inst: &Instance<f64>,
-        kind: RegKind,
-        gamma: f64,
+    type Vg<T> = (T, Vec<T>);
+    // None stands for -inf.
+    fn go<T: Num>(
+        inst: &Instance<T>,
+        two_way: &dyn Fn(&T, &T) -> (T, T),
         i: usize,
         c: usize,
-    ) -> Option<(f64, Vec<f64>)> {
-        let n = inst.n();
+    ) -> Option<Vg<T>> {
         if i == 0 {
             let ok = !inst.constraint().is_equality() || c == 0;
-            return ok.then(|| (0.0, vec![0.0; n]));
+            return ok.then(|| (T::zero(), vec![T::zero(); inst.n()]));
         }
         let w = inst.weights()[i - 1];
-        let skip = go(inst, kind, gamma, i - 1, c);
+        let skip = go(inst, two_way, i - 1, c);
         let pick = if c >= w {
-            go(inst, kind, gamma, i - 1, c - w).map(|(v, mut g)| {
-                g[i - 1] += 1.0;
-                (v + inst.theta()[i - 1], g)
+            go(inst, two_way, i - 1, c - w).map(|(v, mut g)| {
+                g[i - 1] = g[i - 1].clone() + T::one();
+                (v + inst.theta()[i - 1].clone(), g)
             })
         } else {
             None
@@ -84,18 +89,17 @@ pub fn value_and_grad(inst: &Instance<f64>, kind: RegKind, gamma: f64) -> Result
             (Some(s), None) => Some(s),
             (None, Some(p)) => Some(p),
             (Some((s, gs)), Some((p, gp))) => {
-                let (v, q) = two_way(kind, s, p, gamma);
-                // Envelope theorem: dV = q dp + (1 - q) ds.
+                let (v, q) = two_way(&s, &p);
                 let g = gs
                     .iter()
                     .zip(&gp)
-                    .map(|(a, b)| q * b + (1.0 - q) * a)
+                    .map(|(a, b)| q.clone() * b.clone() + (T::one() - q.clone()) * a.clone())
                     .collect();
                 Some((v, g))
             }
         }
     }
-    go(inst, kind, gamma, n, inst.capacity()).ok_or_else(|| invalid("capacity", "no feasible set"))
+    go(inst, two_way, n, inst.capacity()).ok_or_else(|| invalid("capacity", "no feasible set"))
 }
 
 /// The gini two-way max in rationals from its definition: the concave quadratic
@@ -128,64 +132,18 @@ pub fn value_and_grad_exact(
     kind: RegKind,
     gamma: &Rational,
 ) -> Result<(Rational, Vec<Rational>)> {
-    let n = inst.n();
-    if n > MAX_ITEMS {
-        return Err(invalid(
-            "theta",
-            format!("the recursive oracle needs n <= {MAX_ITEMS}"),
-        ));
-    }
-    if !matches!(kind, RegKind::Gini | RegKind::Hard) {
-        return Err(invalid(
+    match kind {
+        RegKind::Gini => top_down(inst, &|s, p| gini_two_way_exact(s, p, gamma)),
+        RegKind::Hard => top_down(inst, &|s: &Rational, p: &Rational| {
+            if p > s {
+                (p.clone(), Rational::one())
+            } else {
+                (s.clone(), Rational::zero())
+            }
+        }),
+        _ => Err(invalid(
             "regularizer",
             "the exact recursive oracle serves gini and hard",
-        ));
+        )),
     }
-    type Vg = (Rational, Vec<Rational>);
-    fn go(
-        inst: &Instance<Rational>,
-        kind: RegKind,
-        gamma: &Rational,
-        i: usize,
-        c: usize,
-    ) -> Option<Vg> {
-        let n = inst.n();
-        if i == 0 {
-            let ok = !inst.constraint().is_equality() || c == 0;
-            return ok.then(|| (Rational::zero(), vec![Rational::zero(); n]));
-        }
-        let w = inst.weights()[i - 1];
-        let skip = go(inst, kind, gamma, i - 1, c);
-        let pick = if c >= w {
-            go(inst, kind, gamma, i - 1, c - w).map(|(v, mut g)| {
-                g[i - 1] += Rational::one();
-                (v + &inst.theta()[i - 1], g)
-            })
-        } else {
-            None
-        };
-        match (skip, pick) {
-            (None, None) => None,
-            (Some(s), None) => Some(s),
-            (None, Some(p)) => Some(p),
-            (Some((s, gs)), Some((p, gp))) => {
-                let (v, q) = if kind == RegKind::Hard {
-                    if p > s {
-                        (p.clone(), Rational::one())
-                    } else {
-                        (s.clone(), Rational::zero())
-                    }
-                } else {
-                    gini_two_way_exact(&s, &p, gamma)
-                };
-                let g = gs
-                    .iter()
-                    .zip(&gp)
-                    .map(|(a, b)| &q * b + (Rational::one() - &q) * a)
-                    .collect();
-                Some((v, g))
-            }
-        }
-    }
-    go(inst, kind, gamma, n, inst.capacity()).ok_or_else(|| invalid("capacity", "no feasible set"))
 }
