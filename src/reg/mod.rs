@@ -110,10 +110,6 @@ impl RegKind {
             RegKind::Tsallis => 4.0 / 3.0 * (1.0 - q.powf(1.5) - (1.0 - q).powf(1.5)),
         }
     }
-    /// Whether the operator can return exact zeros and ones at positive gamma.
-    pub fn is_sparse(self) -> bool {
-        matches!(self, RegKind::Hard | RegKind::Gini | RegKind::Tsallis)
-    }
     /// Checks gamma: exactly 0 for `hard`, finite and positive otherwise.
     pub fn check_gamma<T: Num + PartialOrd>(self, gamma: &T) -> Result<()> {
         if !gamma.is_finite() {
