@@ -280,6 +280,24 @@ proptest! {
         prop_assert!(vm <= 0.5 * (va + vb) + 1e-12 * (1.0 + va.abs() + vb.abs()));
     }
 
+    /// Fenchel-Young view: L(theta) = V(theta) - <theta, y*> is >= 0 for every feasible y*
+    /// (V >= V_hard >= <theta, y*>) and its gradient is y(theta) - y*.
+    #[test]
+    fn fenchel_young_loss(inst in instance(8, 3), (kind, gamma) in reg_gamma()) {
+        let th = inst.theta().to_vec();
+        let out = run(&inst, kind, gamma, None);
+        for ystar in brute::feasible_sets(&inst).unwrap() {
+            let ys: Vec<f64> = ystar.iter().map(|&b| b as u8 as f64).collect();
+            let loss = |t: &[f64]| value(&inst, kind, gamma, t) - t.iter().zip(&ys).map(|(a, b)| a * b).sum::<f64>();
+            prop_assert!(loss(&th) >= -1e-12 * (1.0 + out.value.abs()));
+            if kind == RegKind::Shannon {
+                let g = fd::gradient(loss, &th, 1e-5);
+                let expect: Vec<f64> = out.y.iter().zip(&ys).map(|(a, b)| a - b).collect();
+                prop_assert!(rel_err(&g, &expect) <= 1e-5 / gamma.min(1.0));
+            }
+        }
+    }
+
     /// The sampler's path probabilities sum to one and its law has mean y (E is the visit
     /// probability of the sampler); every path ends feasible.
     #[test]
