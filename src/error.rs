@@ -36,7 +36,7 @@ pub enum Error {
     },
     /// The dynamic-programming tables would exceed the memory budget.
     TooLarge {
-        /// Number of table cells, n * (capacity + 1), or `u128::MAX` on overflow.
+        /// Number of table cells, (n + 1) * (capacity + 1), or `u128::MAX` on overflow.
         cells: u128,
         /// The budget in cells.
         budget: u128,
@@ -80,12 +80,12 @@ impl fmt::Display for Error {
                 if *cells == u128::MAX {
                     write!(
                         f,
-                        "capacity: the table n*(capacity+1) overflows; the budget is {budget} cells"
+                        "capacity: the table (n+1)*(capacity+1) overflows; the budget is {budget} cells"
                     )
                 } else {
                     write!(
                         f,
-                        "capacity: the table needs n*(capacity+1) = {cells} cells, over the memory budget of {budget} cells"
+                        "capacity: the table needs (n+1)*(capacity+1) = {cells} cells, over the memory budget of {budget} cells"
                     )
                 }
             }

@@ -44,9 +44,9 @@ impl Constraint {
 /// Resource limits checked before any table is allocated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
-    /// Largest allowed n * (capacity + 1).
+    /// Largest allowed (n + 1) * (capacity + 1).
     pub max_cells: u128,
-    /// Largest n * (capacity + 1) allowed in exact arithmetic (each cell is a big rational).
+    /// Largest (n + 1) * (capacity + 1) allowed in exact arithmetic (each cell is a big rational).
     pub max_exact_cells: u128,
     /// Largest numerator or denominator, in bits, allowed in exact arithmetic.
     pub max_exact_bits: u64,
@@ -225,9 +225,9 @@ impl<T: Num> Instance<T> {
     pub fn budget(&self) -> Budget {
         self.budget
     }
-    /// Number of cells of one table, n * (capacity + 1).
+    /// Number of cells of the largest table, (n + 1) * (capacity + 1).
     pub fn cells(&self) -> u128 {
-        self.n() as u128 * (self.capacity as u128 + 1)
+        (self.n() as u128 + 1) * (self.capacity as u128 + 1)
     }
     /// Whether a 0/1 vector is feasible for this instance.
     pub fn is_feasible(&self, y: &[bool]) -> bool {

@@ -524,3 +524,40 @@ fn gamma_is_checked_per_regularizer() {
     assert!(relax_with(&inst, Tsallis, &f64::NAN, &Extras::default()).is_err());
     assert!(relax_with(&inst, Hard, &0.0, &Extras::default()).is_ok());
 }
+
+/// The exact bit cap is checked after every row, against the largest numerator or
+/// denominator: with scores 1, 2, 4 the hard values reach 3 (2 bits) at row 2 and 7 (3 bits)
+/// at row 3, so a 3-bit cap passes and a 2-bit cap fails at row 3.
+#[test]
+fn exact_bit_cap_is_checked_per_row() {
+    let theta: Vec<Rational> = [1, 2, 4].map(Rational::from_i64).to_vec();
+    let with_cap = |bits| {
+        let budget = Budget {
+            max_exact_bits: bits,
+            ..Budget::default()
+        };
+        let inst = Instance::new(Constraint::Knapsack, theta.clone(), Some(vec![1, 1, 1]), 3, budget).unwrap();
+        relax_exact(&inst, RegKind::Hard, &Rational::from_i64(0), &Extras::default())
+    };
+    assert_eq!(with_cap(3).unwrap().value, Rational::from_i64(7));
+    match with_cap(2) {
+        Err(Error::ExactTooLarge { row, bits, cap }) => assert_eq!((row, bits, cap), (3, 3, 2)),
+        other => panic!("expected ExactTooLarge, got {other:?}"),
+    }
+}
+
+/// Exact arithmetic has its own, smaller cell budget (each cell is a big rational); f64 keeps
+/// the larger one.
+#[test]
+fn exact_cell_budget() {
+    let budget = Budget {
+        max_exact_cells: 30,
+        ..Budget::default()
+    };
+    let make = |c| Instance::new(Constraint::Knapsack, vec![1.0, 2.0], Some(vec![1, 1]), c, budget).unwrap();
+    let exact = |c| make(c).with_theta(vec![Rational::from_i64(1), Rational::from_i64(2)]).unwrap();
+    assert!(relax_exact(&exact(9), RegKind::Gini, &Rational::from_i64(1), &Extras::default()).is_ok());
+    let e = relax_exact(&exact(10), RegKind::Gini, &Rational::from_i64(1), &Extras::default()).unwrap_err();
+    assert!(matches!(e, Error::TooLarge { cells: 33, budget: 30 }), "{e}");
+    assert!(relax_f64(&make(10), RegKind::Gini, 1.0, &Extras::default()).is_ok());
+}
