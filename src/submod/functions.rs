@@ -580,6 +580,10 @@ impl<V: Value> Modular<V> {
         }
         Ok(Self { weights })
     }
+    /// Item weights.
+    pub fn weights(&self) -> &[V] {
+        &self.weights
+    }
 }
 
 impl<V: Value> SetFunction for Modular<V> {
