@@ -96,7 +96,13 @@ struct Search<'c, 'f, F: Multilinear> {
 }
 
 impl<F: Multilinear> Search<'_, '_, F> {
-    fn visit(&mut self, level: usize, x: Vec<F::Value>, spent: F::Value, rng: &mut SplitMix64) -> Result<()> {
+    fn visit(
+        &mut self,
+        level: usize,
+        x: Vec<F::Value>,
+        spent: F::Value,
+        rng: &mut SplitMix64,
+    ) -> Result<()> {
         self.nodes += 1;
         if self.nodes > self.max_nodes {
             return Err(SubmodError::TooLarge(format!(

@@ -128,10 +128,7 @@ pub fn enumeration<F: SetFunction>(
 
 /// Sviridenko (2004): seeds of size up to 3 completed by density greedy; ratio `1 - 1/e`,
 /// `O(n^5)` queries (bound [`enumeration_query_bound`]`(n, 3)`).
-pub fn sviridenko<F: SetFunction>(
-    f: &F,
-    knap: &Knapsack<F::Value>,
-) -> Result<Solution<F::Value>> {
+pub fn sviridenko<F: SetFunction>(f: &F, knap: &Knapsack<F::Value>) -> Result<Solution<F::Value>> {
     enumeration(f, knap, 3)
 }
 
@@ -226,7 +223,10 @@ mod tests {
                 d.sort();
                 d.dedup();
                 assert_eq!(d.len(), seen.len());
-                assert!(seen.iter().all(|x| x.len() <= s && x.windows(2).all(|w| w[0] < w[1])));
+                assert!(
+                    seen.iter()
+                        .all(|x| x.len() <= s && x.windows(2).all(|w| w[0] < w[1]))
+                );
             }
         }
     }

@@ -151,7 +151,10 @@ impl<V: Value> FacilityLocation<V> {
             if row.len() != customers {
                 return Err(bad(
                     format!("values[{i}]"),
-                    format!("has length {}, expected {customers} (rows must agree)", row.len()),
+                    format!(
+                        "has length {}, expected {customers} (rows must agree)",
+                        row.len()
+                    ),
                 ));
             }
             for (j, v) in row.iter().enumerate() {
@@ -254,7 +257,10 @@ impl ConcaveOverModular {
             if row.len() != features {
                 return Err(bad(
                     format!("weights[{i}]"),
-                    format!("has length {}, expected {features} (rows must agree)", row.len()),
+                    format!(
+                        "has length {}, expected {features} (rows must agree)",
+                        row.len()
+                    ),
                 ));
             }
             for (t, w) in totals.iter_mut().zip(row) {
@@ -526,9 +532,7 @@ impl<V: Value> ExplicitTable<V> {
         if n > Self::MAX_N {
             return Err(SubmodError::TooLarge(format!("table of 2^{n} values")));
         }
-        let values = (0..1usize << n)
-            .map(|m| f.value(&mask_to_set(m)))
-            .collect();
+        let values = (0..1usize << n).map(|m| f.value(&mask_to_set(m))).collect();
         Ok(Self { n, values })
     }
     /// `f` at a bit mask.
@@ -619,8 +623,8 @@ mod tests {
 
     #[test]
     fn coverage_small() {
-        let f = WeightedCoverage::new(vec![vec![0, 1], vec![1, 2], vec![]], vec![1i128, 2, 4])
-            .unwrap();
+        let f =
+            WeightedCoverage::new(vec![vec![0, 1], vec![1, 2], vec![]], vec![1i128, 2, 4]).unwrap();
         assert_eq!(f.value(&[0]), 3);
         assert_eq!(f.value(&[0, 1]), 7);
         let s = f.state_of(&[0]);

@@ -98,10 +98,7 @@ impl Multilinear for ConcaveOverModular {
         let phi = self.concave();
         let mut total = 0.0;
         for g in 0..self.features() {
-            let max: u64 = (0..x.len())
-                .filter(|&i| x[i] > 0.0)
-                .map(|i| w[i][g])
-                .sum();
+            let max: u64 = (0..x.len()).filter(|&i| x[i] > 0.0).map(|i| w[i][g]).sum();
             // dist[s] = P(sum = s), Poisson-binomial over the items with x_i > 0.
             let mut dist = vec![0.0f64; max as usize + 1];
             dist[0] = 1.0;
@@ -156,7 +153,12 @@ impl<V: Field> Multilinear for BudgetAdditive<V> {
             }
             dist = merged;
         }
-        V::sum(dist.iter().map(|(s, p)| s.mul(p)).collect::<Vec<_>>().iter())
+        V::sum(
+            dist.iter()
+                .map(|(s, p)| s.mul(p))
+                .collect::<Vec<_>>()
+                .iter(),
+        )
     }
 }
 

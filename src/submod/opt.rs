@@ -48,7 +48,15 @@ pub fn brute_force<F: SetFunction>(f: &F, knap: &Knapsack<F::Value>) -> Result<O
         value: f.value(&[]),
     };
     let mut cur = Vec::new();
-    dfs(f, knap, 0, f.empty_state(), F::Value::zero(), &mut cur, &mut best);
+    dfs(
+        f,
+        knap,
+        0,
+        f.empty_state(),
+        F::Value::zero(),
+        &mut cur,
+        &mut best,
+    );
     best.set.sort_unstable();
     Ok(best)
 }
@@ -89,7 +97,9 @@ fn solve(
 ) -> Result<impl good_lp::Solution> {
     #[cfg(feature = "cbc")]
     {
-        let mut model = vars.maximise(objective).using(good_lp::solvers::coin_cbc::coin_cbc);
+        let mut model = vars
+            .maximise(objective)
+            .using(good_lp::solvers::coin_cbc::coin_cbc);
         model.set_parameter("logLevel", "0");
         model.set_parameter("log", "0");
         model.set_parameter("slogLevel", "0");
@@ -147,10 +157,7 @@ fn knapsack_row<V: Value>(knap: &Knapsack<V>, x: &[Variable]) -> good_lp::Constr
 /// `OPT` of weighted coverage by the ILP
 /// `max sum_u w_u z_u` s.t. `z_u <= sum_{i covers u} x_i`, `c . x <= B`, `x` binary,
 /// `0 <= z <= 1`; the answer is re-checked and re-scored exactly.
-pub fn ilp_coverage<V: Value>(
-    f: &WeightedCoverage<V>,
-    knap: &Knapsack<V>,
-) -> Result<Optimum<V>> {
+pub fn ilp_coverage<V: Value>(f: &WeightedCoverage<V>, knap: &Knapsack<V>) -> Result<Optimum<V>> {
     knap.check_len(f.ground_size())?;
     let mut vars = ProblemVariables::new();
     let x: Vec<Variable> = (0..f.ground_size())
