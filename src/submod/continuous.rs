@@ -137,6 +137,45 @@ fn from_seed<F: Multilinear>(
     steps: usize,
     rng: &mut SplitMix64,
 ) -> (F::Value, Vec<usize>) {
+    let mut x = fractional_core(cf, knap, seed, steps);
+    pair_round(&mut x, knap.costs(), rng);
+    let set = integral_part(&x, knap, seed);
+    (cf.value(&set), set)
+}
+
+/// The fractional point continuous greedy reaches from `seed` (steps 1 and 2 of the module
+/// documentation), before rounding: `x_e = 1` on the seed, `c . x <= B`.
+///
+/// Public so that tests can compute the exact expectation of the rounded outcome.
+pub fn fractional_point<F: Multilinear>(
+    f: &F,
+    knap: &Knapsack<F::Value>,
+    seed: &[usize],
+    steps: usize,
+) -> Result<Vec<F::Value>> {
+    let n = f.ground_size();
+    knap.check_len(n)?;
+    if steps == 0 {
+        return Err(SubmodError::InvalidParameter {
+            name: "steps".into(),
+            reason: "must be >= 1".into(),
+        });
+    }
+    if seed.iter().any(|&e| e >= n) || !knap.is_feasible(seed) {
+        return Err(SubmodError::InvalidParameter {
+            name: "seed".into(),
+            reason: "must be a feasible set of item indices".into(),
+        });
+    }
+    Ok(fractional_core(f, knap, seed, steps))
+}
+
+fn fractional_core<F: Multilinear>(
+    cf: &F,
+    knap: &Knapsack<F::Value>,
+    seed: &[usize],
+    steps: usize,
+) -> Vec<F::Value> {
     let n = cf.ground_size();
     let costs = knap.costs();
     let state = cf.state_of(seed);
@@ -183,15 +222,13 @@ fn from_seed<F: Multilinear>(
             }
         }
     }
-    pair_round(&mut x, costs, rng);
-    let set = integral_part(&x, knap, seed);
-    (cf.value(&set), set)
+    x
 }
 
 /// The items with `x_e >= 1` after rounding (the single remaining fractional coordinate is
 /// dropped). In `f64`, if rounding noise made the set exceed the budget, the costliest
 /// non-seed items are removed until it fits (never needed in exact arithmetic).
-pub(crate) fn integral_part<V: Field>(x: &[V], knap: &Knapsack<V>, keep: &[usize]) -> Vec<usize> {
+pub fn integral_part<V: Field>(x: &[V], knap: &Knapsack<V>, keep: &[usize]) -> Vec<usize> {
     let mut set: Vec<usize> = (0..x.len())
         .filter(|&i| !is_fractional(&x[i]) && x[i].is_positive())
         .collect();

@@ -25,6 +25,10 @@
 //! # Ok::<(), diffknap::submod::error::SubmodError>(())
 //! ```
 
+// Loops over item indices `e in 0..n` that index several parallel arrays (costs, gains,
+// membership) mirror the mathematics; iterator chains would obscure them.
+#![allow(clippy::needless_range_loop)]
+
 pub mod cli;
 pub mod continuous;
 pub mod ene_nguyen;
