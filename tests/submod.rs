@@ -72,6 +72,25 @@ fn coverage_data(max_n: usize) -> impl Strategy<Value = CovData> {
     })
 }
 
+/// Coverage instances with cheap items and roomy budgets, so optimal sets have several
+/// items (the regime where guessing does not already solve the instance).
+fn dense_coverage_data(max_n: usize) -> impl Strategy<Value = CovData> {
+    (4..=max_n, 4usize..=10).prop_flat_map(|(n, m)| {
+        (
+            prop::collection::vec(prop::collection::vec(0..m, 1..=3), n),
+            prop::collection::vec(1i64..=20, m),
+            prop::collection::vec(1i64..=4, n),
+            4i64..=12,
+        )
+            .prop_map(|(sets, weights, costs, budget)| CovData {
+                sets,
+                weights,
+                costs,
+                budget,
+            })
+    })
+}
+
 #[derive(Clone, Debug)]
 struct FacData {
     values: Vec<Vec<i64>>,
@@ -209,7 +228,7 @@ fn combinatorial_properties<F: SetFunction<Value = i128>>(
     // Stronger algorithms dominate their building blocks.
     prop_assert!(gm.value >= lazy.value);
     prop_assert!(
-        sv.value >= e2.value && e2.value >= e1.value && e1.value >= gs.value.min(e1.value)
+        sv.value >= e2.value && e2.value >= e1.value && e1.value >= lazy.value
     );
     Ok(())
 }
@@ -217,16 +236,22 @@ fn combinatorial_properties<F: SetFunction<Value = i128>>(
 // ---------------------------------------------------------------- combinatorial algorithms
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn combinatorial_on_coverage(d in coverage_data(9)) {
+    fn combinatorial_on_coverage(d in coverage_data(12)) {
         let (f, k) = d.build::<i128>();
         combinatorial_properties(&f, &k)?;
     }
 
     #[test]
-    fn combinatorial_on_facility_location(d in facility_data(9)) {
+    fn combinatorial_on_dense_coverage(d in dense_coverage_data(12)) {
+        let (f, k) = d.build::<i128>();
+        combinatorial_properties(&f, &k)?;
+    }
+
+    #[test]
+    fn combinatorial_on_facility_location(d in facility_data(12)) {
         let (f, k) = d.build::<i128>();
         combinatorial_properties(&f, &k)?;
     }
@@ -550,10 +575,10 @@ fn exact_expectation_from_guess(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn continuous_greedy_expectation_bound(d in coverage_data(7), seed in any::<u64>()) {
+    fn continuous_greedy_expectation_bound(d in dense_coverage_data(7), seed in any::<u64>()) {
         let (fi, ki) = d.build::<i128>();
         let opt = brute_force(&fi, &ki).unwrap();
         let (f, k) = d.build::<BigRational>();
@@ -592,13 +617,13 @@ fn continuous_greedy_refuses_huge_requests() {
 // ---------------------------------------------------------------- Ene-Nguyen
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     /// Reduced search (t = 1 large pick per step, eps = 1/2): the 1 - 1/e - eps bound is not a
     /// theorem for t < 1/eps^3; asserted here for every seed as a regression check, together
     /// with feasibility and OPT.
     #[test]
-    fn ene_nguyen_reduced_search(d in coverage_data(5), seed in any::<u64>()) {
+    fn ene_nguyen_reduced_search(d in dense_coverage_data(5), seed in any::<u64>()) {
         let (fi, ki) = d.build::<i128>();
         let opt = brute_force(&fi, &ki).unwrap().value;
         let (f, k) = d.build::<BigRational>();
@@ -641,10 +666,10 @@ fn ene_nguyen_faithful_parameters_run_on_tiny_instances_and_refuse_large_ones() 
 // ---------------------------------------------------------------- ground truth
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn ilp_optimum_equals_brute_force(d in coverage_data(8), e in facility_data(8)) {
+    fn ilp_optimum_equals_brute_force(d in coverage_data(12), e in facility_data(12)) {
         let (f, k) = d.build::<i128>();
         let bf = brute_force(&f, &k).unwrap();
         let ilp = ilp_coverage(&f, &k).unwrap();
