@@ -227,9 +227,7 @@ fn combinatorial_properties<F: SetFunction<Value = i128>>(
     prop_assert!(1000 * e1.value >= 405 * opt, "enumeration1 below 0.405");
     // Stronger algorithms dominate their building blocks.
     prop_assert!(gm.value >= lazy.value);
-    prop_assert!(
-        sv.value >= e2.value && e2.value >= e1.value && e1.value >= lazy.value
-    );
+    prop_assert!(sv.value >= e2.value && e2.value >= e1.value && e1.value >= lazy.value);
     Ok(())
 }
 

@@ -191,7 +191,7 @@ impl<V: Value> SetFunction for FacilityLocation<V> {
     fn gain(&self, state: &Self::State, e: usize) -> V {
         let mut g = V::zero();
         for (v, b) in self.values[e].iter().zip(&state.best) {
-            if v.cmp_value(b) == std::cmp::Ordering::Greater {
+            if v.gt(b) {
                 g = g.add(&v.sub(b));
             }
         }
@@ -200,7 +200,7 @@ impl<V: Value> SetFunction for FacilityLocation<V> {
     fn insert(&self, state: &mut Self::State, e: usize) {
         let g = self.gain(state, e);
         for (v, b) in self.values[e].iter().zip(state.best.iter_mut()) {
-            if v.cmp_value(b) == std::cmp::Ordering::Greater {
+            if v.gt(b) {
                 *b = v.clone();
             }
         }

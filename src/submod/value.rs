@@ -54,6 +54,11 @@ pub trait Value: Clone + Debug + PartialEq {
     fn is_negative(&self) -> bool {
         self.cmp_value(&Self::zero()) == Ordering::Less
     }
+    /// `self > other` (a fast path for inner loops; agrees with [`Value::cmp_value`] on
+    /// non-NaN values).
+    fn gt(&self, other: &Self) -> bool {
+        self.cmp_value(other) == Ordering::Greater
+    }
     /// `self <= other`.
     fn le(&self, other: &Self) -> bool {
         self.cmp_value(other) != Ordering::Greater
@@ -245,6 +250,9 @@ impl Value for f64 {
     }
     fn is_negative(&self) -> bool {
         *self < 0.0
+    }
+    fn gt(&self, other: &Self) -> bool {
+        *self > *other
     }
 }
 
