@@ -872,6 +872,32 @@ fn cli_exit_codes() {
 }
 
 #[test]
+fn cli_refuses_oversized_extension_requests() {
+    let o = opts("continuous_greedy", false);
+    let line = r#"{"id":"big","function":{"kind":"concave_over_modular","weights":[1000000000,5],"concave":"sqrt"},"costs":[1,1],"budget":1}"#;
+    let out = process_line(line, &o);
+    assert!(
+        out["error"].as_str().unwrap().contains("too large"),
+        "{out}"
+    );
+    // The combinatorial algorithms do not need the extension and still answer.
+    let out = process_line(line, &opts("greedy_max", false));
+    assert!(out.get("error").is_none(), "{out}");
+    // An empty ground set is a valid instance.
+    let empty = r#"{"function":{"kind":"modular","weights":[]},"costs":[],"budget":0}"#;
+    for alg in [
+        "density_greedy",
+        "sviridenko",
+        "continuous_greedy",
+        "ene_nguyen",
+    ] {
+        let out = process_line(empty, &opts(alg, true));
+        assert_eq!(out["set"], serde_json::json!([]), "{alg}: {out}");
+        assert_eq!(out["value"], 0, "{alg}: {out}");
+    }
+}
+
+#[test]
 fn cli_float_kinds_are_finite() {
     let o = opts("continuous_greedy", true);
     for line in [

@@ -93,6 +93,7 @@ pub fn continuous_greedy_with<F: Multilinear>(
             reason: "must be >= 1".into(),
         });
     }
+    f.extension_supported()?;
     let g = opts.guesses;
     let work = seed_count(n, g)
         .saturating_mul(opts.steps as u64)

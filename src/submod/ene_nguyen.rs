@@ -241,6 +241,7 @@ pub fn ene_nguyen_with<F: Multilinear>(
             reason: format!("must be in (0, 1), got {}", opts.epsilon),
         });
     }
+    f.extension_supported()?;
     let cf = Counted::new(f);
     let p = (1.0 / opts.epsilon - 1e-9).ceil() as usize;
     let b = knap.budget().to_f64();

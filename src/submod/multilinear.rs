@@ -31,7 +31,15 @@ use super::value::{Field, Value};
 pub trait Multilinear: SetFunction<Value: Field> {
     /// `F(x)`.
     fn multilinear(&self, x: &[Self::Value]) -> Self::Value;
+    /// Whether [`Multilinear::multilinear`] runs in reasonable time and memory on every point
+    /// (checked by the continuous algorithms before they start). Defaults to `Ok(())`.
+    fn extension_supported(&self) -> Result<()> {
+        Ok(())
+    }
 }
+
+/// Largest support of the sum distributions the DP closed forms accept.
+pub const MAX_DP_SUPPORT: f64 = 1.0e7;
 
 /// Validate a point: length `n`, entries in `[0, 1]`.
 pub fn check_point<V: Field>(n: usize, x: &[V]) -> Result<()> {
@@ -57,6 +65,9 @@ impl<F: Multilinear + ?Sized> Multilinear for Counted<'_, F> {
     fn multilinear(&self, x: &[Self::Value]) -> Self::Value {
         self.add_extension_queries(1);
         self.inner().multilinear(x)
+    }
+    fn extension_supported(&self) -> Result<()> {
+        self.inner().extension_supported()
     }
 }
 
@@ -93,6 +104,20 @@ impl<V: Field> Multilinear for FacilityLocation<V> {
 }
 
 impl Multilinear for ConcaveOverModular {
+    fn extension_supported(&self) -> Result<()> {
+        for g in 0..self.features() {
+            let total: u64 = self.weights().iter().map(|r| r[g]).sum();
+            if total as f64 > MAX_DP_SUPPORT {
+                return Err(SubmodError::TooLarge(format!(
+                    "multilinear extension of concave over modular: feature {g} has total \
+                     weight {total} > {MAX_DP_SUPPORT} (the Poisson-binomial DP is O(total))"
+                )));
+            }
+        }
+        Ok(())
+    }
+    /// Poisson-binomial DP, `O(n W)` time and `O(W)` memory for feature total `W`
+    /// (see [`Multilinear::extension_supported`]).
     fn multilinear(&self, x: &[f64]) -> f64 {
         let w = self.weights();
         let phi = self.concave();
@@ -129,6 +154,23 @@ impl Multilinear for ConcaveOverModular {
 }
 
 impl<V: Field> Multilinear for BudgetAdditive<V> {
+    /// The DP support is at most `cap + 1` for integer weights, and at most `2^n` otherwise.
+    fn extension_supported(&self) -> Result<()> {
+        let integral = self
+            .weights()
+            .iter()
+            .all(|w| w.to_f64().fract() == 0.0 && w.to_f64().abs() <= MAX_DP_SUPPORT);
+        let small_cap = self.cap().to_f64() <= MAX_DP_SUPPORT;
+        if (integral && small_cap) || self.weights().len() <= 20 {
+            Ok(())
+        } else {
+            Err(SubmodError::TooLarge(
+                "multilinear extension of budget-additive: needs integer weights and cap <= \
+                 10^7, or n <= 20"
+                    .into(),
+            ))
+        }
+    }
     fn multilinear(&self, x: &[V]) -> V {
         // Law of min(cap, sum) as a sorted list of (capped sum, probability).
         let cap = self.cap().clone();
