@@ -9,11 +9,11 @@ use std::cmp::Ordering;
 
 use diffknap::submod::cli::{Options, cli_main, parse_args, process_line};
 use diffknap::submod::continuous::{
-    ContinuousGreedyOptions, continuous_greedy, fractional_point, integral_part,
+    ContinuousGreedyOptions, continuous_greedy, fractional_point, integral_part, query_bounds,
 };
 use diffknap::submod::ene_nguyen::{EneNguyenOptions, ene_nguyen_with};
 use diffknap::submod::enumeration::{
-    enumeration, enumeration_query_bound, sviridenko, threshold_enumeration,
+    enumeration, enumeration_query_bound, sviridenko, threshold_enumeration, threshold_query_bound,
 };
 use diffknap::submod::functions::{
     BipartiteInfluence, BudgetAdditive, Concave, ConcaveOverModular, ExplicitTable,
@@ -208,6 +208,9 @@ fn combinatorial_properties<F: SetFunction<Value = i128>>(
     prop_assert!(e1.queries <= enumeration_query_bound(n, 1));
     prop_assert!(e2.queries <= enumeration_query_bound(n, 2));
     prop_assert!(sv.queries <= enumeration_query_bound(n, 3));
+    let c_min = k.costs().iter().copied().min().unwrap_or(1);
+    let ratio = *k.budget() as f64 / c_min as f64;
+    prop_assert!(th.queries <= threshold_query_bound(n, 0.1, ratio));
     // Ratios, exact: 1 - 1/e for enumeration2 and Sviridenko.
     prop_assert!(
         GIGA * sv.value >= ONE_MINUS_INV_E_NUM * opt,
@@ -590,6 +593,8 @@ proptest! {
             prop_assert!(k.is_feasible(&s.set));
             prop_assert_eq!(f.value(&s.set), s.value.clone());
             prop_assert!(s.value <= to_rat(&opt.value));
+            let (qb, eb) = query_bounds(f.ground_size(), opts);
+            prop_assert!(s.queries <= qb && s.extension_queries <= eb);
             if opt.set.len() < opts.guesses {
                 // OPT itself is a candidate (all sets below the guess size are evaluated).
                 prop_assert_eq!(s.value.clone(), to_rat(&opt.value));

@@ -68,6 +68,20 @@ impl ContinuousGreedyOptions {
     }
 }
 
+/// Exact upper bounds `(queries, extension_queries)` of [`continuous_greedy_with`]:
+/// `N_g (n + 2)` value queries (per seed of size `g`: one `state_of`, at most `n` gains, one
+/// value query for the rounded set; one value query per smaller seed) and `N_g T (n + 1)`
+/// extension evaluations, `N_g = sum_{j <= g} C(n, j)`.
+pub fn query_bounds(n: usize, opts: ContinuousGreedyOptions) -> (u64, u64) {
+    let seeds = seed_count(n, opts.guesses);
+    (
+        seeds.saturating_mul(n as u64 + 2),
+        seeds
+            .saturating_mul(opts.steps as u64)
+            .saturating_mul(n as u64 + 1),
+    )
+}
+
 /// [`continuous_greedy_with`] with [`ContinuousGreedyOptions::new`]`(epsilon)`.
 pub fn continuous_greedy<F: Multilinear>(
     f: &F,

@@ -191,6 +191,22 @@ pub(crate) fn threshold_complete<F: SetFunction>(
     }
 }
 
+/// Query bound of [`threshold_enumeration`] for `n` items, parameter `eps` and
+/// `ratio = B / c_min` (budget over the smallest cost):
+/// `N_3 (1 + n + n T)` with `T = min(MAX_THRESHOLDS, 2 + ln(2 ratio / eps) / -ln(1 - eps/2))`
+/// passes per seed (one `state_of`, one first pass, then at most `T` threshold passes; the
+/// `+ 2` absorbs floating-point rounding of the threshold sequence).
+pub fn threshold_query_bound(n: usize, eps: f64, ratio: f64) -> u64 {
+    let t = if ratio > 0.0 {
+        2.0 + ((2.0 * ratio / eps).ln().max(0.0) / -(1.0 - 0.5 * eps).ln()).floor()
+    } else {
+        0.0
+    };
+    let t = (t as u64).min(MAX_THRESHOLDS as u64);
+    let n = n as u64;
+    seed_count(n as usize, 3).saturating_mul(1 + n + n.saturating_mul(t))
+}
+
 /// Seeds of size up to 3, each completed by decreasing-threshold density greedy with
 /// parameter `eps` in `(0, 1)`: ratio `1 - 1/e - eps` with about
 /// `O(n^4 log(B / (eps c_min)) / eps)` queries instead of `O(n^5)`.
