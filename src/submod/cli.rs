@@ -20,7 +20,10 @@
 //!
 //! Output, one line per input line in order: `{"id", "set", "value", "cost", "queries",
 //! "extension_queries"}` plus, with `--opt`, `"opt"` and `"ratio"` (`value / opt`, 1 if
-//! `opt = 0`). A bad line gets `{"id", "error"}` naming the field and the rule; the other
+//! `opt = 0`), where `opt` comes from brute force (`n <= 20`) or, above, from the ILP
+//! (coverage, facility location). For other kinds above 20 items, `--opt` reports instead
+//! `"upper_bound"` (the certificate `f(S) + max {sum f(e|S) y_e : c.y <= B, 0 <= y <= 1}`
+//! at the returned set) and `"ratio_lower_bound" = value / upper_bound`. A bad line gets `{"id", "error"}` naming the field and the rule; the other
 //! lines are still answered. Exit status 0 if every line succeeded, 1 if some line failed,
 //! 2 for bad command-line usage.
 //!
@@ -44,7 +47,7 @@ use super::functions::{
 };
 use super::greedy::{density_greedy, greedy_max, greedy_singleton, lazy_density_greedy};
 use super::multilinear::Multilinear;
-use super::opt::{brute_force, ilp_coverage, ilp_facility_location};
+use super::opt::{brute_force, certificate, ilp_coverage, ilp_facility_location};
 use super::rng::SplitMix64;
 use super::validate::check_exhaustive;
 use super::value::Value;
@@ -541,44 +544,90 @@ fn json_number<V: Value>(v: &V, what: &str) -> Result<Json, String> {
     Ok(json!(x))
 }
 
-/// Exact OPT where available: brute force for n <= 20, the ILPs for coverage and facility
-/// location above.
-fn optimum<V: Value>(g: &Generic<V>, knap: &Knapsack<V>) -> Result<V, String> {
-    let n = knap.len();
-    if n <= 20 {
-        return with_generic!(g, f => brute_force(f, knap).map(|o| o.value).map_err(|e| e.to_string()));
+/// What `--opt` reports: the exact optimum, or a certified upper bound when no exact method
+/// applies.
+enum Reference<V> {
+    Exact(V),
+    Bound(f64),
+}
+
+/// Brute force for `n <= 20`; else the ILP if `ilp` provides one; else the certificate
+/// `f(S) + fractional knapsack of gains` at the returned set.
+fn reference<F: SetFunction>(
+    f: &F,
+    knap: &Knapsack<F::Value>,
+    set: &[usize],
+    ilp: impl FnOnce() -> Option<Result<F::Value, SubmodError>>,
+) -> Result<Reference<F::Value>, String> {
+    if f.ground_size() <= 20 {
+        let o = brute_force(f, knap).map_err(|e| format!("--opt: {e}"))?;
+        return Ok(Reference::Exact(o.value));
     }
+    if let Some(r) = ilp() {
+        return r.map(Reference::Exact).map_err(|e| format!("--opt: {e}"));
+    }
+    let b = certificate(f, knap, set)
+        .map_err(|e| format!("--opt: {e}"))?
+        .ok_or("--opt: upper bound is not finite")?;
+    Ok(Reference::Bound(b.to_f64()))
+}
+
+fn generic_reference<V: Value>(
+    g: &Generic<V>,
+    knap: &Knapsack<V>,
+    set: &[usize],
+) -> Result<Reference<V>, String> {
     match g {
-        Generic::Coverage(f) => ilp_coverage(f, knap)
-            .map(|o| o.value)
-            .map_err(|e| e.to_string()),
-        Generic::Facility(f) => ilp_facility_location(f, knap)
-            .map(|o| o.value)
-            .map_err(|e| e.to_string()),
-        _ => Err(format!(
-            "--opt: no exact method for this kind with n = {n} > 20"
-        )),
+        Generic::Coverage(f) => reference(f, knap, set, || {
+            Some(ilp_coverage(f, knap).map(|o| o.value))
+        }),
+        Generic::Facility(f) => reference(f, knap, set, || {
+            Some(ilp_facility_location(f, knap).map(|o| o.value))
+        }),
+        Generic::BudgetAdditive(f) => reference(f, knap, set, || None),
+        Generic::Modular(f) => reference(f, knap, set, || None),
+        Generic::Table(f) => reference(f, knap, set, || None),
     }
 }
 
-fn finish<V: Value>(sol: &Solution<V>, opt: Option<V>) -> Result<Map<String, Json>, String> {
+fn finish<V: Value>(
+    sol: &Solution<V>,
+    reference: Option<Reference<V>>,
+) -> Result<Map<String, Json>, String> {
     let mut m = Map::new();
     m.insert("set".into(), json!(sol.set));
     m.insert("value".into(), json_number(&sol.value, "value")?);
     m.insert("cost".into(), json_number(&sol.cost, "cost")?);
     m.insert("queries".into(), json!(sol.queries));
     m.insert("extension_queries".into(), json!(sol.extension_queries));
-    if let Some(o) = opt {
-        m.insert("opt".into(), json_number(&o, "opt")?);
-        let ratio = if o.is_positive() {
-            sol.value.to_f64() / o.to_f64()
+    let ratio = |value: f64, reference: f64| -> Result<f64, String> {
+        let r = if reference > 0.0 {
+            value / reference
         } else {
             1.0
         };
-        if !ratio.is_finite() {
-            return Err("ratio: not finite".into());
+        if r.is_finite() {
+            Ok(r)
+        } else {
+            Err("ratio: not finite".into())
         }
-        m.insert("ratio".into(), json!(ratio));
+    };
+    match reference {
+        None => {}
+        Some(Reference::Exact(o)) => {
+            m.insert("opt".into(), json_number(&o, "opt")?);
+            m.insert(
+                "ratio".into(),
+                json!(ratio(sol.value.to_f64(), o.to_f64())?),
+            );
+        }
+        Some(Reference::Bound(b)) => {
+            m.insert("upper_bound".into(), json_number(&b, "upper_bound")?);
+            m.insert(
+                "ratio_lower_bound".into(),
+                json!(ratio(sol.value.to_f64(), b)?),
+            );
+        }
     }
     Ok(m)
 }
@@ -620,7 +669,7 @@ fn solve_line(v: &Json, opts: &Options) -> Result<Map<String, Json>, String> {
             with_generic!(&g, f => run_combinatorial(f, &knap, opts)).map_err(|e| e.to_string())?
         };
         let opt = if opts.opt {
-            Some(optimum(&g, &knap)?)
+            Some(generic_reference(&g, &knap, &sol.set)?)
         } else {
             None
         };
@@ -632,11 +681,7 @@ fn solve_line(v: &Json, opts: &Options) -> Result<Map<String, Json>, String> {
             let f = ConcaveOverModular::new(w.clone(), *c).map_err(fn_err)?;
             let sol = run_any(&f, &knap, opts).map_err(|e| e.to_string())?;
             let opt = if opts.opt {
-                Some(
-                    brute_force(&f, &knap)
-                        .map_err(|e| format!("--opt: {e}"))?
-                        .value,
-                )
+                Some(reference(&f, &knap, &sol.set, || None)?)
             } else {
                 None
             };
@@ -646,11 +691,7 @@ fn solve_line(v: &Json, opts: &Options) -> Result<Map<String, Json>, String> {
             let f = BipartiteInfluence::new(p.clone(), tw.clone()).map_err(fn_err)?;
             let sol = run_any(&f, &knap, opts).map_err(|e| e.to_string())?;
             let opt = if opts.opt {
-                Some(
-                    brute_force(&f, &knap)
-                        .map_err(|e| format!("--opt: {e}"))?
-                        .value,
-                )
+                Some(reference(&f, &knap, &sol.set, || None)?)
             } else {
                 None
             };
@@ -660,7 +701,7 @@ fn solve_line(v: &Json, opts: &Options) -> Result<Map<String, Json>, String> {
             let g = build_generic(&spec, |x| x)?.ok_or("internal: kind expected")?;
             let sol = with_generic!(&g, f => run_any(f, &knap, opts)).map_err(|e| e.to_string())?;
             let opt = if opts.opt {
-                Some(optimum(&g, &knap)?)
+                Some(generic_reference(&g, &knap, &sol.set)?)
             } else {
                 None
             };
