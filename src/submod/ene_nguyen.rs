@@ -156,20 +156,25 @@ impl<F: Multilinear> Search<'_, '_, F> {
             }
             cands.sort_by(|a, b| b.1.cmp_value(&a.1).then(a.0.cmp(&b.0)));
             let mut frontier: Vec<(usize, F::Value)> = Vec::new();
+            // Cheapest (then lowest-index) item among all with marginal >= the current level.
+            let mut cheapest: Option<(usize, F::Value)> = None;
             let mut i = 0;
             while i < cands.len() {
-                // All items with marginal >= this level's value.
                 let mut j = i;
                 while j < cands.len() && cands[j].1 == cands[i].1 {
+                    let (c, _, inc) = &cands[j];
+                    let better = cheapest.as_ref().is_none_or(|(b, _)| {
+                        costs[*c].cmp_value(&costs[*b]).then(c.cmp(b)).is_lt()
+                    });
+                    if better {
+                        cheapest = Some((*c, inc.clone()));
+                    }
                     j += 1;
                 }
-                let (pick, inc) = cands[..j]
-                    .iter()
-                    .min_by(|a, b| costs[a.0].cmp_value(&costs[b.0]).then(a.0.cmp(&b.0)))
-                    .map(|c| (c.0, c.2.clone()))
-                    .expect("nonempty");
-                if frontier.last().is_none_or(|(p, _)| *p != pick) {
-                    frontier.push((pick, inc));
+                if let Some((pick, inc)) = &cheapest
+                    && frontier.last().is_none_or(|(p, _)| p != pick)
+                {
+                    frontier.push((*pick, inc.clone()));
                 }
                 i = j;
             }

@@ -57,8 +57,9 @@ pub(crate) fn for_each_seed(n: usize, s: usize, mut visit: impl FnMut(&[usize]))
     }
 }
 
-/// Refuse requests above this many seeds (the CLI must never hang).
-pub const MAX_SEEDS: u64 = 5_000_000;
+/// Refuse requests whose number of seeds times `n` exceeds this (so the CLI never runs for
+/// hours): about `n <= 10,000` for `s = 1`, `n <= 580` for `s = 2`, `n <= 150` for `s = 3`.
+pub const MAX_SEED_WORK: u64 = 100_000_000;
 
 #[derive(Clone, Copy)]
 enum Completion {
@@ -75,9 +76,10 @@ fn run_enumeration<F: SetFunction>(
     let n = f.ground_size();
     knap.check_len(n)?;
     let seeds = seed_count(n, s);
-    if seeds > MAX_SEEDS {
+    if seeds.saturating_mul(n as u64) > MAX_SEED_WORK {
         return Err(SubmodError::TooLarge(format!(
-            "enumeration of seeds of size <= {s} over n = {n} items: {seeds} seeds > {MAX_SEEDS}"
+            "enumeration of seeds of size <= {s} over n = {n} items: {seeds} seeds x {n} items \
+             > {MAX_SEED_WORK}"
         )));
     }
     let cf = Counted::new(f);

@@ -321,17 +321,17 @@ pub fn greedy_max<F: SetFunction>(f: &F, knap: &Knapsack<F::Value>) -> Result<So
         let fg = cf.state_value(&p.state);
         // Best augmentation of the current prefix.
         let mut aug: Option<(usize, F::Value)> = None;
-        while let Some(top) = gheap.peek() {
+        while let Some(top) = gheap.pop() {
             let e = top.idx;
             if p.chosen[e] || !p.fits(knap, e) {
-                gheap.pop();
                 continue;
             }
             if top.stamp == round {
                 aug = Some((e, top.gain.clone()));
+                // Keep it: it may be the best augmentation of later prefixes too.
+                gheap.push(top);
                 break;
             }
-            let top = gheap.pop().expect("peeked");
             let g = fresh(&mut cache, &p, e, round);
             gheap.push(GainEntry {
                 gain: g,
