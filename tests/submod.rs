@@ -613,7 +613,7 @@ fn exact_expectation_from_guess(
 ) -> BigRational {
     let order = greedy_order(f, opt_set);
     let seed = &order[..opts.guesses];
-    let x = fractional_point(f, k, seed, opts.steps).unwrap();
+    let x = fractional_point(f, k, seed, &opts).unwrap();
     let mut leaves = Vec::new();
     rounding_leaves(x, k.costs(), rat(1, 1), &mut leaves);
     leaves
@@ -626,13 +626,12 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn continuous_greedy_expectation_bound(d in dense_coverage_data(7), seed in any::<u64>()) {
+    fn continuous_greedy_expectation_bound(d in dense_coverage_data(9), seed in any::<u64>()) {
         let (fi, ki) = d.build::<i128>();
         let opt = brute_force(&fi, &ki).unwrap();
         let (f, k) = d.build::<BigRational>();
-        for eps in [0.5, 1.0 / 3.0] {
+        for (eps, eps_r) in [(0.5, rat(1, 2)), (0.1, rat(1, 10))] {
             let opts = ContinuousGreedyOptions::new(eps).unwrap();
-            let eps_r = if eps == 0.5 { rat(1, 2) } else { rat(1, 3) };
             let bound = (rat(ONE_MINUS_INV_E_NUM as i64, GIGA as i64) - eps_r) * to_rat(&opt.value);
             let mut rng = SplitMix64::new(seed);
             let s = continuous_greedy(&f, &k, eps, &mut rng).unwrap();
