@@ -991,3 +991,123 @@ fn cli_float_kinds_are_finite() {
         }
     }
 }
+
+/// Random, often invalid, instances through every algorithm: every line gets an object with
+/// either an error or finite numbers; nothing panics.
+#[test]
+fn cli_survives_random_lines() {
+    use serde_json::{Value as J, json};
+    let mut rng = SplitMix64::new(99);
+    let nums = [
+        json!(0),
+        json!(1),
+        json!(-1),
+        json!(2.5),
+        json!(1e308),
+        json!(-1e308),
+        json!(1e-300),
+        json!(3),
+        json!(1e12),
+        json!(2199023255552u64),
+        json!("x"),
+        json!(null),
+    ];
+    let mut num = |rng: &mut SplitMix64| nums[rng.below(nums.len() as u64) as usize].clone();
+    let algs = [
+        "density_greedy",
+        "lazy_density_greedy",
+        "greedy_singleton",
+        "greedy_max",
+        "enumeration1",
+        "enumeration2",
+        "sviridenko",
+        "threshold_enumeration",
+        "continuous_greedy",
+        "ene_nguyen",
+    ];
+    for i in 0..300 {
+        let n = rng.below(6) as usize;
+        let len = |rng: &mut SplitMix64, k: usize| if rng.below(10) == 0 { k + 1 } else { k };
+        let kind = [
+            "coverage",
+            "facility_location",
+            "concave_over_modular",
+            "budget_additive",
+            "influence",
+            "modular",
+            "table",
+            "bogus",
+        ][rng.below(8) as usize];
+        let mut f = serde_json::Map::new();
+        f.insert("kind".into(), json!(kind));
+        let row = |rng: &mut SplitMix64,
+                   num: &mut dyn FnMut(&mut SplitMix64) -> J,
+                   k: usize|
+         -> J { J::Array((0..k).map(|_| num(rng)).collect()) };
+        match kind {
+            "coverage" => {
+                let sets: Vec<Vec<u64>> = (0..n)
+                    .map(|_| (0..rng.below(4)).map(|_| rng.below(5)).collect())
+                    .collect();
+                f.insert("sets".into(), json!(sets));
+                let k = 3 + rng.below(3) as usize;
+                f.insert("atom_weights".into(), row(&mut rng, &mut num, k));
+            }
+            "facility_location" | "influence" => {
+                let m = rng.below(3) as usize;
+                let rows: Vec<J> = (0..n)
+                    .map(|_| {
+                        let k = len(&mut rng, m);
+                        row(&mut rng, &mut num, k)
+                    })
+                    .collect();
+                let key = if kind == "influence" {
+                    "probabilities"
+                } else {
+                    "values"
+                };
+                f.insert(key.into(), J::Array(rows));
+            }
+            "concave_over_modular" => {
+                let rows: Vec<J> = (0..n).map(|_| row(&mut rng, &mut num, 2)).collect();
+                f.insert("weights".into(), J::Array(rows));
+                f.insert(
+                    "concave".into(),
+                    json!(["sqrt", "log1p", "min", "cube"][rng.below(4) as usize]),
+                );
+                f.insert("cap".into(), num(&mut rng));
+            }
+            "budget_additive" | "modular" => {
+                f.insert("weights".into(), row(&mut rng, &mut num, n));
+                f.insert("cap".into(), num(&mut rng));
+            }
+            "table" => {
+                let v: Vec<u64> = (0..1u64 << n)
+                    .map(|m| m.count_ones() as u64 * rng.below(2))
+                    .collect();
+                f.insert("values".into(), json!(v));
+            }
+            _ => {}
+        }
+        let k = len(&mut rng, n);
+        let costs = row(&mut rng, &mut num, k);
+        let mut line =
+            json!({"id": i, "function": f, "costs": costs, "budget": num(&mut rng)}).to_string();
+        if rng.below(20) == 0 {
+            line.truncate(line.len() / 2);
+        }
+        let alg = algs[rng.below(algs.len() as u64) as usize];
+        let out = process_line(&line, &opts(alg, rng.below(2) == 0));
+        let obj = out.as_object().expect("an object per line");
+        if obj.get("error").is_none() {
+            for key in ["value", "cost"] {
+                assert!(
+                    obj[key].as_f64().is_some_and(f64::is_finite),
+                    "{line} -> {out}"
+                );
+            }
+            let set = obj["set"].as_array().unwrap();
+            assert!(set.windows(2).all(|w| w[0].as_u64() < w[1].as_u64()));
+        }
+    }
+}
