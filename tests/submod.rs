@@ -22,7 +22,9 @@ use diffknap::submod::functions::{
 use diffknap::submod::greedy::{
     density_greedy, greedy_max, greedy_query_bound, greedy_singleton, lazy_density_greedy,
 };
-use diffknap::submod::multilinear::{Multilinear, multilinear_by_enumeration, multilinear_sampled};
+use diffknap::submod::multilinear::{
+    ByEnumeration, Multilinear, multilinear_by_enumeration, multilinear_sampled,
+};
 use diffknap::submod::opt::{
     brute_force, certificate, ilp_coverage, ilp_facility_location, nemhauser_wolsey,
 };
@@ -651,6 +653,27 @@ proptest! {
                 prop_assert!(e >= bound, "E = {e} < {bound}");
             }
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// The algorithms see only `F`'s values: with the closed form of coverage or with
+    /// enumeration over an explicit table of the same function, both continuous algorithms
+    /// return the same set, value and counts (exact rationals, same RNG seed).
+    #[test]
+    fn extension_backends_agree_inside_algorithms(d in dense_coverage_data(6), seed in any::<u64>()) {
+        let (f, k) = d.build::<BigRational>();
+        let t = ByEnumeration(ExplicitTable::from_function(&f).unwrap());
+        let a = continuous_greedy(&f, &k, 0.5, &mut SplitMix64::new(seed)).unwrap();
+        let b = continuous_greedy(&t, &k, 0.5, &mut SplitMix64::new(seed)).unwrap();
+        prop_assert_eq!(&a, &b);
+        let mut o = EneNguyenOptions::new(0.5).unwrap();
+        o.large_guesses = 1;
+        let a = ene_nguyen_with(&f, &k, o, &mut SplitMix64::new(seed)).unwrap();
+        let b = ene_nguyen_with(&t, &k, o, &mut SplitMix64::new(seed)).unwrap();
+        prop_assert_eq!(&a, &b);
     }
 }
 
