@@ -733,6 +733,15 @@ fn ene_nguyen_faithful_parameters_run_on_tiny_instances_and_refuse_large_ones() 
     let kk = Knapsack::new((0..n).map(|i| (i % 5 + 1) as f64).collect(), 20.0).unwrap();
     let r = ene_nguyen_with(&g, &kk, EneNguyenOptions::new(0.5).unwrap(), &mut rng);
     assert!(r.is_err());
+    // Small eps: t = 10^6 large picks per step would recurse 10^7 levels deep; refused.
+    assert!(ene_nguyen_with(&f, &k, EneNguyenOptions::new(0.01).unwrap(), &mut rng).is_err());
+    let mut o = EneNguyenOptions::new(0.5).unwrap();
+    o.large_guesses = usize::MAX;
+    assert!(ene_nguyen_with(&f, &k, o, &mut rng).is_err());
+    // Threshold enumeration with a vanishing eps would never lower its threshold: refused.
+    let h = Modular::new(vec![1i128; 30]).unwrap();
+    let kh = Knapsack::new(vec![1i128; 30], 10).unwrap();
+    assert!(threshold_enumeration(&h, &kh, 1e-12).is_err());
 }
 
 // ---------------------------------------------------------------- ground truth

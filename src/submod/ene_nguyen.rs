@@ -40,6 +40,9 @@ use super::rng::SplitMix64;
 use super::rounding::pair_round;
 use super::value::{Field, Value};
 
+/// Deepest search allowed (`P (t + 1)` levels; the recursion depth).
+pub const MAX_LEVELS: usize = 2_000;
+
 /// Parameters of [`ene_nguyen_with`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EneNguyenOptions {
@@ -247,8 +250,20 @@ pub fn ene_nguyen_with<F: Multilinear>(
         });
     }
     f.extension_supported()?;
-    let cf = Counted::new(f);
     let p = (1.0 / opts.epsilon - 1e-9).ceil() as usize;
+    let levels = opts
+        .large_guesses
+        .checked_add(1)
+        .and_then(|t1| t1.checked_mul(p))
+        .filter(|&l| l <= MAX_LEVELS)
+        .ok_or_else(|| {
+            SubmodError::TooLarge(format!(
+                "Ene-Nguyen with eps = {} and t = {} needs {p} x (t + 1) search levels \
+                 (limit {MAX_LEVELS})",
+                opts.epsilon, opts.large_guesses
+            ))
+        })?;
+    let cf = Counted::new(f);
     let b = knap.budget().to_f64();
     let small_limit = opts.epsilon * opts.epsilon * b;
     let small = knap
@@ -262,7 +277,7 @@ pub fn ene_nguyen_with<F: Multilinear>(
         small,
         step: F::Value::from_ratio(1, p as i64),
         t: opts.large_guesses,
-        levels: p * (opts.large_guesses + 1),
+        levels,
         nodes: 0,
         max_nodes: opts.max_nodes,
         seen: HashSet::new(),

@@ -223,8 +223,29 @@ pub fn threshold_enumeration<F: SetFunction>(
             reason: format!("must be in (0, 1), got {eps}"),
         });
     }
+    let c_min = knap
+        .costs()
+        .iter()
+        .map(Value::to_f64)
+        .fold(f64::INFINITY, f64::min);
+    let ratio = if c_min.is_finite() && c_min > 0.0 {
+        knap.budget().to_f64() / c_min
+    } else {
+        0.0
+    };
+    let bound = threshold_query_bound(f.ground_size(), eps, ratio);
+    if bound > MAX_THRESHOLD_QUERIES {
+        return Err(SubmodError::TooLarge(format!(
+            "threshold enumeration with eps = {eps} on n = {} items may need {bound} queries \
+             (limit {MAX_THRESHOLD_QUERIES})",
+            f.ground_size()
+        )));
+    }
     run_enumeration(f, knap, 3, Completion::Threshold(eps))
 }
+
+/// Refuse [`threshold_enumeration`] requests whose [`threshold_query_bound`] exceeds this.
+pub const MAX_THRESHOLD_QUERIES: u64 = 1_000_000_000;
 
 #[cfg(test)]
 mod tests {
