@@ -1143,3 +1143,63 @@ fn cli_survives_random_lines() {
         }
     }
 }
+
+/// End to end through the binary: `diffknap submod` reads JSON Lines on stdin and answers
+/// each line in order; one bad line makes the exit status 1; a bad flag makes it 2.
+#[test]
+fn binary_end_to_end() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let exe = env!("CARGO_BIN_EXE_diffknap");
+    let input = concat!(
+        r#"{"id": 1, "function": {"kind": "coverage", "sets": [[0,1],[1,2],[3]], "atom_weights": [1,1,1,5]}, "costs": [2,1,3], "budget": 4}"#,
+        "\n",
+        r#"{"id": 2, "function": {"kind": "facility_location", "values": [[3,0],[1,5]]}, "costs": [1,-1], "budget": 2}"#,
+        "\n",
+        r#"{"id": 3, "function": {"kind": "facility_location", "values": [[3,0],[1,5],[2,2]]}, "costs": [1,1,1], "budget": 2}"#,
+        "\n",
+    );
+    let mut child = Command::new(exe)
+        .args(["submod", "--algorithm", "sviridenko", "--opt"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["id"], 1);
+    let (v, o) = (
+        lines[0]["value"].as_i64().unwrap(),
+        lines[0]["opt"].as_i64().unwrap(),
+    );
+    assert!(GIGA * v as i128 >= ONE_MINUS_INV_E_NUM * o as i128 && v <= o);
+    assert!(lines[1]["error"].as_str().unwrap().contains("costs[1]"));
+    assert_eq!(lines[2]["id"], 3);
+    let f = FacilityLocation::new(vec![vec![3i128, 0], vec![1, 5], vec![2, 2]]).unwrap();
+    let set: Vec<usize> = lines[2]["set"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap() as usize)
+        .collect();
+    assert_eq!(lines[2]["value"].as_i64().unwrap() as i128, f.value(&set));
+    assert!(set.len() <= 2);
+    let status = Command::new(exe)
+        .args(["submod", "--algorithm", "nope"])
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+}
