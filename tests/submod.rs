@@ -711,6 +711,28 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// Faithful parameters (eps = 1/2: t = 8 large picks per step, P = 2 steps) on small
+    /// instances: feasible, honest, at most OPT, and above (1 - 1/e - eps) OPT for the given
+    /// seed (the paper's bound is in expectation; per seed it is a regression check).
+    #[test]
+    fn ene_nguyen_faithful_search(d in dense_coverage_data(6), seed in any::<u64>()) {
+        let (fi, ki) = d.build::<i128>();
+        let opt = brute_force(&fi, &ki).unwrap().value;
+        let (f, k) = d.build::<BigRational>();
+        let o = EneNguyenOptions::new(0.5).unwrap();
+        prop_assert_eq!(o.large_guesses, 8);
+        let s = ene_nguyen_with(&f, &k, o, &mut SplitMix64::new(seed)).unwrap();
+        prop_assert!(k.is_feasible(&s.set));
+        prop_assert_eq!(f.value(&s.set), s.value.clone());
+        prop_assert!(s.value <= to_rat(&opt));
+        let bound = (rat(ONE_MINUS_INV_E_NUM as i64, GIGA as i64) - rat(1, 2)) * to_rat(&opt);
+        prop_assert!(s.value >= bound);
+    }
+}
+
 #[test]
 fn ene_nguyen_faithful_parameters_run_on_tiny_instances_and_refuse_large_ones() {
     // eps = 1/2: t = 8 large picks per step, P = 2 steps.
