@@ -19,6 +19,12 @@ use super::rng::SplitMix64;
 /// Exact types (`i128`, `BigRational`) compare exactly; `f64` compares with
 /// [`f64::total_cmp`], so every comparison is a total order and all algorithms are
 /// deterministic.
+///
+/// `i128` arithmetic is not overflow-checked: keep values, costs and the budget small enough
+/// that sums over all items and products of two such sums fit (magnitudes below about `2^60`
+/// for sums, so cross-multiplied densities stay below `2^127`). The CLI only uses `i128`
+/// when every input number is an integer of magnitude at most `2^40`. Use `BigRational`
+/// for anything larger.
 pub trait Value: Clone + Debug + PartialEq {
     /// Additive identity.
     fn zero() -> Self;
