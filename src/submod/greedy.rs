@@ -267,8 +267,8 @@ pub fn greedy_singleton<F: SetFunction>(
     }
 }
 
-/// Greedy + max (Yaroslavtsev, Zhou, Avdiukhin, "Bring your own greedy"+max: 1/2-approximation
-/// for submodular knapsack", AISTATS 2020): along the density-greedy prefixes
+/// Greedy + max (Yaroslavtsev, Zhou, Avdiukhin, "'Bring Your Own Greedy'+Max: Near-Optimal
+/// 1/2-Approximations for Submodular Knapsack", AISTATS 2020): along the density-greedy prefixes
 /// `G_0 = {}, G_1, ...`, add to each prefix the single fitting item `a_i` of largest
 /// `f(G_i + a_i)`, and return the best `G_i + a_i` (the earliest on ties).
 ///
