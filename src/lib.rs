@@ -28,6 +28,7 @@ pub mod oracle;
 pub mod reg;
 pub mod rng;
 pub mod solve;
+pub mod submod;
 
 pub use error::{Error, Result};
 pub use instance::{Budget, Constraint, Instance};

@@ -7,3 +7,4 @@ mod fuzz_replay;
 mod ilp;
 mod num;
 mod reference;
+mod submod;

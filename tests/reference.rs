@@ -536,8 +536,20 @@ fn exact_bit_cap_is_checked_per_row() {
             max_exact_bits: bits,
             ..Budget::default()
         };
-        let inst = Instance::new(Constraint::Knapsack, theta.clone(), Some(vec![1, 1, 1]), 3, budget).unwrap();
-        relax_exact(&inst, RegKind::Hard, &Rational::from_i64(0), &Extras::default())
+        let inst = Instance::new(
+            Constraint::Knapsack,
+            theta.clone(),
+            Some(vec![1, 1, 1]),
+            3,
+            budget,
+        )
+        .unwrap();
+        relax_exact(
+            &inst,
+            RegKind::Hard,
+            &Rational::from_i64(0),
+            &Extras::default(),
+        )
     };
     assert_eq!(with_cap(3).unwrap().value, Rational::from_i64(7));
     match with_cap(2) {
@@ -554,10 +566,46 @@ fn exact_cell_budget() {
         max_exact_cells: 30,
         ..Budget::default()
     };
-    let make = |c| Instance::new(Constraint::Knapsack, vec![1.0, 2.0], Some(vec![1, 1]), c, budget).unwrap();
-    let exact = |c| make(c).with_theta(vec![Rational::from_i64(1), Rational::from_i64(2)]).unwrap();
-    assert!(relax_exact(&exact(9), RegKind::Gini, &Rational::from_i64(1), &Extras::default()).is_ok());
-    let e = relax_exact(&exact(10), RegKind::Gini, &Rational::from_i64(1), &Extras::default()).unwrap_err();
-    assert!(matches!(e, Error::TooLarge { cells: 33, budget: 30 }), "{e}");
+    let make = |c| {
+        Instance::new(
+            Constraint::Knapsack,
+            vec![1.0, 2.0],
+            Some(vec![1, 1]),
+            c,
+            budget,
+        )
+        .unwrap()
+    };
+    let exact = |c| {
+        make(c)
+            .with_theta(vec![Rational::from_i64(1), Rational::from_i64(2)])
+            .unwrap()
+    };
+    assert!(
+        relax_exact(
+            &exact(9),
+            RegKind::Gini,
+            &Rational::from_i64(1),
+            &Extras::default()
+        )
+        .is_ok()
+    );
+    let e = relax_exact(
+        &exact(10),
+        RegKind::Gini,
+        &Rational::from_i64(1),
+        &Extras::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::TooLarge {
+                cells: 33,
+                budget: 30
+            }
+        ),
+        "{e}"
+    );
     assert!(relax_f64(&make(10), RegKind::Gini, 1.0, &Extras::default()).is_ok());
 }

@@ -108,6 +108,11 @@ fn dispatch(args: &[String], out: &mut dyn Write) -> i32 {
         "relax" => relax::cli(rest, out),
         "solve" => solve::cli(rest, out),
         "demo" => crate::demo::cli(rest, out),
+        "submod" => {
+            // The submodular CLI writes its own output (JSON Lines on stdout).
+            let _ = out.flush();
+            return crate::submod::cli::cli_main(rest);
+        }
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             return 0;
