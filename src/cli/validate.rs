@@ -15,7 +15,10 @@
 //! - `rel_err` = abs_err / min |t| over [lo, hi] (`null` when that is 0 and abs_err > 0);
 //! - `ulps` = abs_err / ulp(t'), with t' the end of [lo, hi] nearest to x and
 //!   ulp(t') = 2^(floor(log2 |t'|) - 52) (2^-1074 below the normal range): the error counted
-//!   in `f64` spacings of the true value.
+//!   in `f64` spacings of the true value. Where t' is exactly 0 (an exact zero of the
+//!   operator, e.g. a VJP entry of a clipped item) the spacing at the largest |t| of the
+//!   field is used instead (at 1 if the whole field is 0), so that a harmless 1e-17 next to
+//!   an exact zero reads as a fraction of an ulp rather than 1e307 ulps.
 //!
 //! Verdict of a number: pass iff abs_err <= atol + rtol * s, where s = |t'| for `value` and
 //! `y`, and s = max_j |vjp_j| (the size of the whole VJP) for `vjp`, whose small entries come
@@ -136,16 +139,16 @@ pub fn check_field(
         });
     }
     let (rtol, atol) = (r(tol.rtol), r(tol.atol));
-    // The size of the VJP scales its tolerance.
-    let vec_scale = if field == "vjp" {
-        Some(
-            truth
-                .iter()
-                .filter_map(|t| t.mag_max())
-                .fold(<Rational as Zero>::zero(), |a, b| if b > a { b } else { a }),
-        )
+    // The size of the field: scales the tolerance of vjp, and the ulps of exact zeros.
+    let size = truth
+        .iter()
+        .filter_map(|t| t.mag_max())
+        .fold(<Rational as Zero>::zero(), |a, b| if b > a { b } else { a });
+    let vec_scale = (field == "vjp").then(|| size.clone());
+    let zero_ulp = if size.is_zero() {
+        certified::ulp_at(&r(1.0))
     } else {
-        None
+        certified::ulp_at(&size)
     };
     let mut rep = FieldReport {
         field,
@@ -164,7 +167,11 @@ pub fn check_field(
         let dist = certified::distance(t, &xr).ok_or_else(bad)?;
         let near = certified::nearest(t, &xr).ok_or_else(bad)?;
         let mag = t.mag_min().ok_or_else(bad)?;
-        let ulps = &dist / certified::ulp_at(&near);
+        let ulps = if near.is_zero() {
+            &dist / &zero_ulp
+        } else {
+            &dist / certified::ulp_at(&near)
+        };
         let abs_f = rational_to_f64(&dist);
         rep.max_abs_err = rep.max_abs_err.max(abs_f);
         rep.max_rel_err = match rep.max_rel_err {
