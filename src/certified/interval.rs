@@ -66,6 +66,15 @@ fn max(a: Bin, b: Bin) -> Bin {
     if b > a { b } else { a }
 }
 
+/// |x| < bound (bound > 0).
+fn abs_lt(x: &Bin, bound: &Bin) -> bool {
+    if is_neg(x) {
+        &-x.clone() < bound
+    } else {
+        x < bound
+    }
+}
+
 fn is_neg(x: &Bin) -> bool {
     x.significand() < &IBig::ZERO
 }
@@ -412,29 +421,71 @@ impl Interval {
     }
 
     /// e^x (increasing).
+    ///
+    /// Two ranges are bounded by elementary inequalities instead of calling dashu-float, whose
+    /// correct-rounding loop compares numbers by shifting them into alignment and would need
+    /// memory proportional to the exponent gap:
+    /// - below x = -2^16 the lower end is 0 and the upper end is e^(-2^16) (about 10^-28462),
+    ///   narrower than any target this crate accepts;
+    /// - for |x| < 2^-(prec + 8), 1 + x <= e^x <= 1 + x + x^2 (true for |x| <= 1).
+    ///
+    /// Overflow (beyond dashu-float's exponent range) gives an invalid interval.
     pub fn exp(&self) -> Interval {
         if !self.valid {
             return Interval::invalid();
         }
         let p = self.own_prec();
-        Interval::make(
-            take(lower(p).exp(&self.lo, None)),
-            take(upper(p).exp(&self.hi, None)),
-            self.prec,
-        )
+        let floor = Bin::new(IBig::from(-1), 16);
+        let tiny = Bin::new(IBig::from(1), -(p as isize) - 8);
+        let lo = if self.lo < floor {
+            Some(Bin::zero())
+        } else if abs_lt(&self.lo, &tiny) {
+            take(lower(p).add(&Bin::one(), &self.lo))
+        } else {
+            take(lower(p).exp(&self.lo, None))
+        };
+        let hi = if self.hi < floor {
+            take(upper(p).exp(&floor, None))
+        } else if abs_lt(&self.hi, &tiny) {
+            let sq = take(upper(p).mul(&self.hi, &self.hi));
+            let a = take(upper(p).add(&Bin::one(), &self.hi));
+            match (sq, a) {
+                (Some(sq), Some(a)) => take(upper(p).add(&a, &sq)),
+                _ => None,
+            }
+        } else {
+            take(upper(p).exp(&self.hi, None))
+        };
+        Interval::make(lo, hi, self.prec)
     }
 
-    /// ln(1 + x) (increasing; invalid unless x > -1 on the whole interval).
+    /// ln(1 + x) (increasing; invalid unless x > -1 on the whole interval). For
+    /// 0 <= x < 2^-(prec + 8) the bounds x - x^2/2 <= ln(1 + x) <= x are used (see
+    /// [`Interval::exp`] for why).
     pub fn ln_1p(&self) -> Interval {
         if !self.valid {
             return Interval::invalid();
         }
         let p = self.own_prec();
-        Interval::make(
-            take(lower(p).ln_1p(&self.lo, None)),
-            take(upper(p).ln_1p(&self.hi, None)),
-            self.prec,
-        )
+        let tiny = Bin::new(IBig::from(1), -(p as isize) - 8);
+        let small = |x: &Bin| !is_neg(x) && x < &tiny;
+        let lo = if small(&self.lo) {
+            match take(upper(p).mul(&self.lo, &self.lo)) {
+                Some(sq) => {
+                    let half = Bin::new(sq.significand().clone(), sq.exponent() - 1);
+                    take(lower(p).sub(&self.lo, &half))
+                }
+                None => None,
+            }
+        } else {
+            take(lower(p).ln_1p(&self.lo, None))
+        };
+        let hi = if small(&self.hi) {
+            Some(self.hi.clone())
+        } else {
+            take(upper(p).ln_1p(&self.hi, None))
+        };
+        Interval::make(lo, hi, self.prec)
     }
 
     /// ln(x) (increasing; invalid unless x > 0 on the whole interval).

@@ -152,12 +152,7 @@ pub fn relax_certified(
     let mut bits = target.start_bits.max(16);
     let mut widest = String::new();
     while bits <= target.max_bits {
-        let out = match kind {
-            RegKind::Hard => interval_pass(inst, Hard, gamma, z, bits),
-            RegKind::Shannon => interval_pass(inst, Shannon, gamma, z, bits),
-            RegKind::Gini => interval_pass(inst, Gini, gamma, z, bits),
-            RegKind::Tsallis => interval_pass(inst, Tsallis, gamma, z, bits),
-        }?;
+        let out = relax_intervals(inst, kind, gamma, z, bits)?;
         let bad = out.all().position(|x| !target.accepts(x));
         match bad {
             None => return Ok(out),
@@ -183,6 +178,25 @@ fn describe(out: &Certified, k: usize) -> String {
         format!("y[{}]", k - 1)
     } else {
         format!("vjp[{}]", k - 1 - n)
+    }
+}
+
+/// One pass of the generic DP on intervals at `bits` of working precision, with no width
+/// target and no exact attempt: the enclosures are valid however wide they are. (Gamma and z
+/// are checked by [`relax_certified`]; this lower-level entry assumes valid ones.)
+pub fn relax_intervals(
+    inst: &Instance<f64>,
+    kind: RegKind,
+    gamma: f64,
+    z: Option<&[f64]>,
+    bits: usize,
+) -> Result<Certified> {
+    kind.check_gamma(&gamma)?;
+    match kind {
+        RegKind::Hard => interval_pass(inst, Hard, gamma, z, bits),
+        RegKind::Shannon => interval_pass(inst, Shannon, gamma, z, bits),
+        RegKind::Gini => interval_pass(inst, Gini, gamma, z, bits),
+        RegKind::Tsallis => interval_pass(inst, Tsallis, gamma, z, bits),
     }
 }
 

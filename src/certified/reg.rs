@@ -104,9 +104,17 @@ impl Regularizer<Interval> for Shannon {
     fn smax(&self, s: &Interval, p: &Interval, gamma: &Interval) -> (Interval, Interval) {
         let v = value_by_corners(s, p, gamma, |t| (-t.clone()).exp().ln_1p());
         let d = p.clone() - s.clone();
-        // sigmoid(d / gamma) = 1 / (1 + e^(-d/gamma)): one occurrence of d, increasing.
+        // sigmoid(d / gamma), from the side where the exponential cannot overflow:
+        // 1 / (1 + e^(-x)) for x >= 0, e^x / (1 + e^x) for x <= 0 (x = d / gamma, a point
+        // up to rounding here).
         let q = increasing_in(&d, |d| {
-            Interval::one() / (Interval::one() + (-(d.clone() / gamma.clone())).exp())
+            let x = d.clone() / gamma.clone();
+            if x.is_neg() {
+                let e = x.exp();
+                e.clone() / (Interval::one() + e)
+            } else {
+                Interval::one() / (Interval::one() + (-x).exp())
+            }
         });
         (v, q)
     }
