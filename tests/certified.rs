@@ -896,6 +896,36 @@ fn validate_reports_ulps_exactly_on_hand_made_cases() {
 // ---------------------------------------------------------------------------------------------
 // bad input through the new commands
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    /// Arbitrary (mostly wrong) lines never panic: each gets a pass, a fail or an error row
+    /// naming a field, and the error text never contains NaN.
+    #[test]
+    fn validate_never_panics_on_arbitrary_lines(
+        constraint in prop::sample::select(vec!["knapsack", "exact", "top_k", "topk", "bogus", ""]),
+        regularizer in prop::sample::select(vec!["hard", "shannon", "gini", "tsallis", "l2", "x"]),
+        gamma in prop::sample::select(vec![json!(0.5), json!(0), json!(-1), json!("NaN"), json!("inf"), json!(null), json!([1])]),
+        theta in prop::collection::vec(prop::sample::select(vec![json!(1.0), json!(-2.5), json!("NaN"), json!("1e999"), json!(true), json!(1e300)]), 0..4),
+        weights in prop::collection::vec(prop::sample::select(vec![json!(1), json!(0), json!(-1), json!(2.5), json!(9)]), 0..4),
+        capacity in prop::sample::select(vec![json!(0), json!(2), json!(-1), json!(1.5), json!("3"), json!(1e20)]),
+        value in prop::sample::select(vec![json!(1.0), json!("NaN"), json!(null), json!([1.0]), json!("abc")]),
+        y in prop::sample::select(vec![json!([0.5, 0.5]), json!([]), json!(null), json!("y"), json!([0.5, "x"])]),
+    ) {
+        let line = json!({"constraint": constraint, "regularizer": regularizer, "gamma": gamma,
+                          "theta": theta, "weights": weights, "capacity": capacity,
+                          "value": value, "y": y, "z": [0.1, 0.2]});
+        match validate::check_line(&line, &line, Tolerance::default()) {
+            Ok(fields) => prop_assert!(!fields.is_empty()),
+            Err(e) => {
+                let msg = e.to_string();
+                prop_assert!(!msg.contains("NaN"), "{msg}");
+                prop_assert!(msg.contains(':'), "{msg}");
+            }
+        }
+    }
+}
+
 #[test]
 fn bad_input_through_certified_relax_and_vectors() {
     let mut nan = relax_line();
@@ -1002,7 +1032,12 @@ fn certified_edge_cases_never_fail_silently() {
             assert!(sum.contains(&rat(inst.capacity() as f64)));
         }
     }
-    // Errors stay typed.
+    // Errors stay typed; tables too large for certified precision are refused up front.
+    let big = Instance::knapsack(vec![0.5; 600], vec![1; 600], 600).unwrap();
+    assert!(matches!(
+        relax_certified(&big, RegKind::Shannon, 1.0, None, &Target::default()),
+        Err(Error::TooLarge { .. })
+    ));
     let inst = Instance::top_k(vec![1.0, 2.0], 1).unwrap();
     assert!(matches!(
         relax_certified(&inst, RegKind::Shannon, 0.0, None, &Target::default()),

@@ -43,6 +43,11 @@ use num_traits::{Signed, Zero};
 /// Bit cap of the exact rational attempt for hard and gini before falling back to intervals.
 pub const EXACT_ATTEMPT_BITS: u64 = 4096;
 
+/// Largest table size n * (capacity + 1) accepted at certified precision: each cell costs a
+/// few dozen arbitrary-precision operations (about 0.1 ms at 128 bits), so this keeps one
+/// instance under about half a minute. Larger instances get `Error::TooLarge`.
+pub const MAX_CERTIFIED_CELLS: u128 = 1 << 18;
+
 /// The requested width of every output interval, and the precision schedule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
@@ -128,6 +133,13 @@ pub fn relax_certified(
     target: &Target,
 ) -> Result<Certified> {
     kind.check_gamma(&gamma)?;
+    let cells = inst.n() as u128 * (inst.capacity() as u128 + 1);
+    if cells > MAX_CERTIFIED_CELLS {
+        return Err(Error::TooLarge {
+            cells,
+            budget: MAX_CERTIFIED_CELLS,
+        });
+    }
     if let Some(z) = z {
         if z.len() != inst.n() {
             return Err(Error::LengthMismatch {
