@@ -1,8 +1,8 @@
 //! `diffknap validate`: checks another implementation's answers against certified truth.
 //!
 //! Each input line is a `relax` input (`constraint`, `regularizer`, `gamma`, `capacity` or
-//! `k`, `theta`, `weights`, optional `z`) plus the answers to check: any of `value`, `y`
-//! (alias `marginals`) and `vjp` (alias `jvp`; needs `z`). With `--answers FILE` the answers
+//! `k`, `theta`, `weights`, optional `z`) plus the answers to check: any of `value` (alias
+//! `values`, the paper's name), `y` (alias `marginals`) and `vjp` (alias `jvp`; needs `z`). With `--answers FILE` the answers
 //! come from the lines of a second file instead, matched by position (blank lines skipped;
 //! when both lines carry an `id` they must be equal), so that `diffknap vectors` output and
 //! the answers of `diffknap relax` (or any implementation that writes `value`, `y`, `vjp`
@@ -230,7 +230,7 @@ pub fn check_line(input: &Value, answers: &Value, tol: Tolerance) -> Result<Vec<
         ));
     }
     let req = parse_request(input, json::f64_of)?;
-    let value = first_key(answers, &["value"]);
+    let value = first_key(answers, &["value", "values"]);
     let y = first_key(answers, &["y", "marginals"]);
     let vjp = first_key(answers, &["vjp", "jvp"]);
     if value.is_none() && y.is_none() && vjp.is_none() {
