@@ -77,7 +77,8 @@ pub struct FieldReport {
     pub max_rel_err: Option<f64>,
     /// Largest error in ulps of the true value.
     pub max_ulps: f64,
-    /// Index of the entry with the largest ulps error (`None` for the scalar `value`).
+    /// Index of the entry with the largest ulps error (`None` for the scalar `value`, and when
+    /// every entry is inside its enclosure).
     pub worst: Option<usize>,
     /// Number of entries over the tolerance.
     pub failures: usize,
@@ -180,7 +181,7 @@ pub fn check_field(
             Some(_) if mag.is_zero() => None,
             Some(m) => Some(m.max(rational_to_f64(&(&dist / &mag)))),
         };
-        if worst_ulps.as_ref().is_none_or(|w| ulps > *w) {
+        if !ulps.is_zero() && worst_ulps.as_ref().is_none_or(|w| ulps > *w) {
             worst_ulps = Some(ulps.clone());
             rep.worst = (!scalar).then_some(i);
         }
