@@ -23,6 +23,25 @@
 //!   precision resolves it; exact arithmetic decides the tie with the SPEC's convention.
 //!   Certified `hard` through intervals is tight only when the optimum is unique; gini past the
 //!   exact bit cap is tight away from kinks.
+//!
+//! ```
+//! use diffknap::certified::{Interval, Target, relax_certified};
+//! use diffknap::{Instance, RegKind, dp, reg::Tsallis};
+//! let inst = Instance::knapsack(vec![1.0, 0.3, -0.2], vec![2, 1, 3], 3)?;
+//! let z = [1.0, -1.0, 0.5];
+//! let c = relax_certified(&inst, RegKind::Tsallis, 0.7, Some(&z), &Target::default())?;
+//! let (lo, hi) = c.value.bounds().unwrap(); // exact rationals with lo <= V <= hi
+//! // SPEC A.4 bounds: V_hard <= V <= V_hard + n gamma Hmax, with V_hard = 1.0 + 0.3.
+//! let gap = 3.0 * 0.7 * RegKind::Tsallis.h_max();
+//! assert!(lo <= hi && c.value.lo_f64() >= 1.3 && c.value.hi_f64() <= 1.3 + gap);
+//! // The Q and E tables: the same generic DP, with T = Interval at 128 bits.
+//! let theta = inst.theta().iter().map(|&t| Interval::point(t, 128)).collect();
+//! let inst_i = inst.with_theta(theta)?;
+//! let fwd = dp::forward(&inst_i, Tsallis, &Interval::point(0.7, 128))?;
+//! let marg = dp::marginals(&inst_i, &fwd);
+//! assert!(fwd.q.get(0, 2).is_valid() && marg.e.get(0, 0).is_valid());
+//! # Ok::<(), diffknap::Error>(())
+//! ```
 
 pub mod fmt;
 pub mod interval;
