@@ -232,7 +232,7 @@ impl Interval {
         if !self.valid {
             return f64::NEG_INFINITY;
         }
-        FBig::<Down, 2>::from_repr(self.lo.clone(), lower(64))
+        FBig::<Down, 2>::from_repr(self.lo.clone(), lower(self.lo.digits().max(1)))
             .to_f64()
             .value()
     }
@@ -242,7 +242,7 @@ impl Interval {
         if !self.valid {
             return f64::INFINITY;
         }
-        FBig::<Up, 2>::from_repr(self.hi.clone(), upper(64))
+        FBig::<Up, 2>::from_repr(self.hi.clone(), upper(self.hi.digits().max(1)))
             .to_f64()
             .value()
     }
