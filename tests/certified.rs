@@ -884,6 +884,27 @@ fn validate_reports_errors_for_wrong_lengths_and_bad_lines() {
     assert_eq!(run_cli(validate::cli, &["--input", "/nonexistent/x"]).0, 2);
 }
 
+/// The paper's spellings: `topk` / `top_k`, `k` for the capacity, `values` for the value,
+/// `marginals` for y, `entropy` for shannon; answers on the instance line itself.
+#[test]
+fn validate_accepts_the_papers_spellings() {
+    let inst = Instance::top_k(vec![0.5, -0.25, 1.5], 2).unwrap();
+    let f = relax_f64(&inst, RegKind::Shannon, 0.3, &Extras::default()).unwrap();
+    let text = format!(
+        "{}\n{}\n",
+        json!({"id": 1, "constraint": "topk", "regularizer": "entropy", "gamma": 0.3, "k": 2,
+               "theta": [0.5, -0.25, 1.5], "values": f.value, "marginals": f.y}),
+        json!({"id": 2, "constraint": "top_k", "regularizer": "shannon", "gamma": 0.3, "k": 2,
+               "theta": [0.5, -0.25, 1.5], "weights": [1, 1, 1], "value": f.value, "y": f.y})
+    );
+    let input = tmp_file("paper.jsonl", &text);
+    let (code, report) = run_cli(validate::cli, &["--input", &input, "--json"]);
+    assert_eq!(code, 0, "{report}");
+    let ls = lines(&report);
+    assert_eq!(ls[0]["fields"]["y"]["len"], 3);
+    assert_eq!(ls[1]["fields"]["value"]["pass"], true);
+}
+
 /// Hand-made cases whose truth is exact by construction: top-k with k = n has V = sum theta
 /// and y = 1 exactly; an answer k ulps away must be reported as k ulps.
 #[test]
