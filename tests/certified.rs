@@ -106,6 +106,80 @@ fn lines(text: &str) -> Vec<Value> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// the interval type and the decimal strings
+
+fn finite_f64() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        -1e3f64..1e3,
+        any::<f64>().prop_filter("finite", |x| x.is_finite()),
+        prop::sample::select(vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE
+        ]),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, .. ProptestConfig::default() })]
+
+    /// + - * / on intervals contain the exact rational result, at any precision, and the
+    /// result is no wider than a few ulps of the working precision.
+    #[test]
+    fn interval_arithmetic_contains_exact_results(
+        a in finite_f64(), b in finite_f64(), c in finite_f64(), prec in 8usize..300,
+    ) {
+        let (x, y, w) = (Interval::point(a, prec), Interval::point(b, prec), Interval::point(c, prec));
+        let (ra, rb, rc) = (rat(a), rat(b), rat(c));
+        let hull = Interval::hull(&x, &w);
+        prop_assert!((x.clone() + y.clone()).contains(&(&ra + &rb)));
+        prop_assert!((x.clone() - y.clone()).contains(&(&ra - &rb)));
+        prop_assert!((x.clone() * y.clone()).contains(&(&ra * &rb)));
+        // An interval operand: every point of it maps inside the result.
+        let prod = hull.clone() * y.clone();
+        prop_assert!(prod.contains(&(&ra * &rb)) && prod.contains(&(&rc * &rb)));
+        if b != 0.0 {
+            let q = x.clone() / y.clone();
+            prop_assert!(q.contains(&(&ra / &rb)));
+            let w2 = q.width().unwrap();
+            let m = q.mag_max().unwrap();
+            // 2 ulps at prec bits, relative.
+            let ulp = Rational::new(2.into(), num_bigint::BigInt::from(1) << prec);
+            prop_assert!(w2 <= ulp * m);
+        } else {
+            prop_assert!(!(x.clone() / y.clone()).is_valid());
+        }
+        let e = (-(x.abs())).exp();
+        prop_assert!(e.is_valid() && e.lo_f64() >= 0.0 && e.hi_f64() <= 1.0);
+        let l = e.ln_1p();
+        let slack = 1.0 + 1e-15 + 2f64.powi(1 - prec as i32);
+        prop_assert!(l.is_valid() && l.lo_f64() >= 0.0 && l.hi_f64() <= std::f64::consts::LN_2 * slack);
+    }
+
+    /// Printed decimal strings enclose the interval: lower end rounded down, upper end up,
+    /// with at most one unit of the last printed digit added on each side.
+    #[test]
+    fn decimal_strings_are_outward(a in finite_f64(), b in finite_f64(), sig in 1usize..40) {
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        let iv = Interval::hull_f64(lo, hi, 64);
+        let (slo, shi) = certified::fmt::interval_strings(&iv, sig);
+        let plo = parse_rational(&slo, "lo").unwrap();
+        let phi = parse_rational(&shi, "hi").unwrap();
+        prop_assert!(plo <= rat(lo) && rat(hi) <= phi, "{slo} {shi}");
+        let ten = Rational::from_integer(10.into());
+        let tol = |x: f64| rat(x).abs() * ten.pow(1 - sig as i32);
+        prop_assert!(rat(lo) - &plo <= tol(lo));
+        prop_assert!(&phi - rat(hi) <= tol(hi));
+        // Standard parsers read the strings.
+        prop_assert!(slo.parse::<f64>().is_ok() && shi.parse::<f64>().is_ok());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // containment of independent truths
 
 proptest! {
@@ -508,6 +582,7 @@ fn lse_error_bound_holds() {
         worst = worst.max(ratio);
     }
     assert!(worst <= 1.0);
+    eprintln!("lse_error_bound_holds: largest error / bound = {worst:.3}");
 }
 
 // ---------------------------------------------------------------------------------------------

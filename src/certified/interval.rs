@@ -456,6 +456,21 @@ impl Interval {
         } else {
             take(upper(p).exp(&self.hi, None))
         };
+        // e^x <= 1 for x <= 0 and e^x >= 1 for x >= 0: keeps coarse precisions tight at 1.
+        let hi = hi.map(|h| {
+            if !is_pos(&self.hi) {
+                min(h, Bin::one())
+            } else {
+                h
+            }
+        });
+        let lo = lo.map(|l| {
+            if !is_neg(&self.lo) {
+                max(l, Bin::one())
+            } else {
+                l
+            }
+        });
         Interval::make(lo, hi, self.prec)
     }
 
