@@ -54,6 +54,29 @@ fn run(out: &mut dyn Write) -> Result<(), Box<dyn std::error::Error>> {
         writeln!(out, "    value  {:.10}", r.value)?;
         writeln!(out, "    y      {}", fmt(&r.y))?;
         writeln!(out, "    vjp    {}", fmt(r.vjp.as_deref().unwrap_or(&[])))?;
+        let cert = crate::certified::relax_certified(
+            &inst,
+            kind,
+            0.7,
+            Some(&z),
+            &crate::certified::Target::default(),
+        )?;
+        let tol = crate::cli::validate::Tolerance::default();
+        let check = |name: &'static str, xs: &[f64], t: &[crate::certified::Interval]| {
+            crate::cli::validate::check_field(name, xs, t, tol, name == "value")
+        };
+        let v = check("value", &[r.value], std::slice::from_ref(&cert.value))?;
+        let y = check("y", &r.y, &cert.y)?;
+        let j = check(
+            "vjp",
+            r.vjp.as_deref().unwrap_or(&[]),
+            cert.vjp.as_deref().unwrap_or(&[]),
+        )?;
+        writeln!(
+            out,
+            "    f64 error vs the certified truth: value {:.2} ulps, y at most {:.2} ulps, vjp at most {:.2} ulps",
+            v.max_ulps, y.max_ulps, j.max_ulps
+        )?;
         let s = &r.samples[0];
         writeln!(
             out,
@@ -62,6 +85,15 @@ fn run(out: &mut dyn Write) -> Result<(), Box<dyn std::error::Error>> {
             s.log_prob
         )?;
     }
+    writeln!(
+        out,
+        "\nHow accurate is f64? `diffknap relax --precision certified` computes every number as an\n\
+         interval [lo, hi] that is guaranteed (outward rounding, 100+ bits) to contain the exact\n\
+         result. The \"f64 error\" lines above measure how far each f64 number lies from that\n\
+         interval, in ulps: units in the last place of the true value (1 ulp is a relative error\n\
+         of about 1.1e-16 to 2.2e-16; 0 ulps means the f64 number is inside the enclosure).\n\
+         Use `diffknap validate` to run the same check on another implementation's answers."
+    )?;
     writeln!(
         out,
         "\nRun `diffknap relax` on JSON Lines for your own instances (see README.md)."

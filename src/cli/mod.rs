@@ -4,9 +4,12 @@
 //! Exit status: 0 if every line succeeded, 1 if any line failed (each failed line still gets
 //! an output line `{"id": ..., "error": "..."}`), 2 for bad command-line usage.
 
+pub mod certified;
 pub mod json;
 pub mod relax;
 pub mod solve;
+pub mod validate;
+pub mod vectors;
 
 use std::io::{BufRead, Write};
 
@@ -16,8 +19,10 @@ diffknap: differentiable knapsack / top-k operators and submodular maximization
 
 usage:
   diffknap demo                         run every operator on a built-in example
-  diffknap relax [--precision f64|exact] [--input FILE]
+  diffknap relax [--precision f64|exact|certified] [--digits D] [--input FILE]
   diffknap solve [--method dp|ilp|lp] [--input FILE]
+  diffknap validate [--input FILE] [--answers FILE] [--rtol R] [--atol A] [--json]
+  diffknap vectors --count N --seed S [--profile small|stress]
   diffknap submod --algorithm NAME [--epsilon E] [--seed S] [--opt] [--input FILE]
 
 relax and solve read JSON Lines (stdin, or --input FILE) and write one JSON line per input
@@ -108,6 +113,8 @@ fn dispatch(args: &[String], out: &mut dyn Write) -> i32 {
         "relax" => relax::cli(rest, out),
         "solve" => solve::cli(rest, out),
         "demo" => crate::demo::cli(rest, out),
+        "validate" => validate::cli(rest, out),
+        "vectors" => vectors::cli(rest, out),
         "submod" => {
             // The submodular CLI writes its own output (JSON Lines on stdout).
             let _ = out.flush();

@@ -123,15 +123,19 @@ pub fn answer_exact(v: &Value) -> Result<Map<String, Value>> {
     Ok(m)
 }
 
-/// `diffknap relax [--precision f64|exact] [--input FILE]`.
+/// `diffknap relax [--precision f64|exact|certified] [--digits D] [--input FILE]`.
 pub fn cli(args: &[String], out: &mut dyn Write) -> std::result::Result<i32, UsageError> {
-    let flags = Flags::parse(args, &["--precision", "--input"], &[])?;
+    let flags = Flags::parse(args, &["--precision", "--input", "--digits"], &[])?;
+    let digits = super::certified::parse_digits(flags.value("--digits"))?;
     let mut input = flags.input()?;
     match flags.value("--precision").unwrap_or("f64") {
         "f64" => Ok(run_lines(&mut input, out, answer_f64)),
         "exact" => Ok(run_lines(&mut input, out, answer_exact)),
+        "certified" => Ok(run_lines(&mut input, out, |v| {
+            super::certified::answer_certified(v, digits)
+        })),
         other => Err(UsageError(format!(
-            "--precision must be f64 or exact; got {other:?}"
+            "--precision must be f64, exact or certified; got {other:?}"
         ))),
     }
 }
