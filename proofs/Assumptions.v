@@ -1,0 +1,6 @@
+(** Print the axioms every main theorem depends on.  Expected: nothing beyond the standard
+    axioms of Coq's classical real numbers (Reals: ClassicalDedekindReals.sig_forall_dec,
+    FunctionalExtensionality.functional_extensionality_dep, ... as listed by Coq). *)
+From DiffKnap Require Import HardDP.
+
+Print Assumptions HardDP.hard_dp_is_max.
