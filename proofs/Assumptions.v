@@ -4,3 +4,10 @@
 From DiffKnap Require Import HardDP.
 
 Print Assumptions HardDP.hard_dp_is_max.
+
+From DiffKnap Require Import ShannonDP.
+Print Assumptions ShannonDP.Zdp_is_partition.
+Print Assumptions ShannonDP.smax_is_lse.
+Print Assumptions ShannonDP.shannon_value_is_log_partition.
+Print Assumptions ShannonDP.Zdp_perm.
+Print Assumptions ShannonDP.shannon_permutation_invariance.
