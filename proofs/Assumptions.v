@@ -11,3 +11,12 @@ Print Assumptions ShannonDP.smax_is_lse.
 Print Assumptions ShannonDP.shannon_value_is_log_partition.
 Print Assumptions ShannonDP.Zdp_perm.
 Print Assumptions ShannonDP.shannon_permutation_invariance.
+
+From DiffKnap Require Import SmoothMax.
+Print Assumptions SmoothMax.gini_closed_form_maximises.
+Print Assumptions SmoothMax.gini_value_interior.
+Print Assumptions SmoothMax.gini_value_sparse.
+Print Assumptions SmoothMax.gini_gap.
+Print Assumptions SmoothMax.shannon_closed_form_maximises.
+Print Assumptions SmoothMax.shannon_value_is_smax.
+Print Assumptions SmoothMax.shannon_gap.
