@@ -20,3 +20,6 @@ Print Assumptions SmoothMax.gini_gap.
 Print Assumptions SmoothMax.shannon_closed_form_maximises.
 Print Assumptions SmoothMax.shannon_value_is_smax.
 Print Assumptions SmoothMax.shannon_gap.
+Print Assumptions SmoothMax.tsallis_closed_form_maximises.
+Print Assumptions SmoothMax.tsallis_gap.
+Print Assumptions SmoothMax.tsallis_sparse.

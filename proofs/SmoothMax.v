@@ -233,3 +233,183 @@ Proof.
     apply (Rmult_le_compat_l g) in A1, A2; try lra.
     pose proof (Hm s). lra.
 Qed.
+
+(** ** Tsallis alpha = 1.5: H(q) = (4/3)(1 - q^1.5 - (1-q)^1.5), Hmax = (4/3)(1 - 2^-1/2) *)
+
+(** q^1.5 is written [q * sqrt q] (equal to [Rpower q (3/2)] for q > 0, see [pow15_Rpower];
+    Coq's [Rpower] is not meaningful at 0). *)
+Definition pow15 (x : R) : R := x * sqrt x.
+
+Lemma pow15_Rpower : forall x, 0 < x -> Rpower x (3 / 2) = pow15 x.
+Proof.
+  intros x Hx. unfold pow15. replace (3 / 2) with (1 + / 2) by field.
+  rewrite Rpower_plus, Rpower_1, Rpower_sqrt by exact Hx. reflexivity.
+Qed.
+
+Definition H_tsallis (q : R) : R := 4 / 3 * (1 - pow15 q - pow15 (1 - q)).
+Definition clip11 (x : R) : R := Rmax (-1) (Rmin 1 x).
+Definition c_tsallis (g s p : R) : R := clip11 ((p - s) / (2 * g)).
+Definition q_of_c (c : R) : R := (1 + c * sqrt (2 - c * c)) / 2.
+Definition q_tsallis (g s p : R) : R := q_of_c (c_tsallis g s p).
+
+(** Tangent-line inequality for the convex function x^1.5 on [0, inf):
+    x^1.5 >= y^1.5 + (3/2) sqrt(y) (x - y), from (u - v)^2 (u + v/2) >= 0 with u = sqrt x,
+    v = sqrt y. *)
+Lemma pow15_tangent : forall x y, 0 <= x -> 0 <= y ->
+  pow15 y + 3 / 2 * sqrt y * (x - y) <= pow15 x.
+Proof.
+  intros x y Hx Hy. unfold pow15.
+  pose proof (sqrt_sqrt x Hx) as Ex. pose proof (sqrt_sqrt y Hy) as Ey.
+  pose proof (sqrt_pos x) as Px. pose proof (sqrt_pos y) as Py.
+  set (u := sqrt x) in *. set (v := sqrt y) in *. clearbody u v.
+  rewrite <- Ex, <- Ey.
+  assert (0 <= (u - v) * (u - v) * (u + v / 2)).
+  { apply Rmult_le_pos; [apply Rle_0_sqr | lra]. }
+  lra.
+Qed.
+
+Lemma clip11_range : forall x, -1 <= clip11 x <= 1.
+Proof.
+  intros x. unfold clip11, Rmax, Rmin.
+  destruct (Rle_dec 1 x); destruct (Rle_dec (-1) _); lra.
+Qed.
+
+(** sqrt(qstar) = (r + c)/2 and sqrt(1 - qstar) = (r - c)/2 with r = sqrt(2 - c^2): the first-order
+    condition sqrt(qstar) - sqrt(1 - qstar) = c. *)
+Lemma q_of_c_sqrt : forall c, -1 <= c <= 1 ->
+  let r := sqrt (2 - c * c) in
+  0 <= q_of_c c <= 1 /\ sqrt (q_of_c c) = (r + c) / 2 /\ sqrt (1 - q_of_c c) = (r - c) / 2.
+Proof.
+  intros c Hc r.
+  assert (Hr2 : r * r = 2 - c * c) by (apply sqrt_sqrt; nra).
+  assert (Hr0 : 0 <= r) by apply sqrt_pos.
+  assert (Hrc : c * c <= r * r) by nra.
+  assert (Hrc1 : - r <= c <= r).
+  { split; apply Rnot_lt_le; intro; nra. }
+  assert (E1 : q_of_c c = ((r + c) / 2) * ((r + c) / 2)) by (unfold q_of_c; fold r; nra).
+  assert (E2 : 1 - q_of_c c = ((r - c) / 2) * ((r - c) / 2)) by (unfold q_of_c; fold r; nra).
+  split; [|split].
+  - split; [rewrite E1; apply Rle_0_sqr|].
+    assert (0 <= ((r - c) / 2) * ((r - c) / 2)) by apply Rle_0_sqr. lra.
+  - rewrite E1. apply sqrt_square. lra.
+  - rewrite E2. apply sqrt_square. lra.
+Qed.
+
+(** Every q in [0,1] satisfies obj(q) - obj(qstar) <= (q - qstar) (p - s - 2 gamma c). *)
+Lemma tsallis_obj_diff : forall g s p c q, 0 < g -> -1 <= c <= 1 -> 0 <= q <= 1 ->
+  obj H_tsallis g s p q - obj H_tsallis g s p (q_of_c c)
+  <= (q - q_of_c c) * (p - s - 2 * g * c).
+Proof.
+  intros g s p c q Hg Hc Hq.
+  destruct (q_of_c_sqrt c Hc) as [Hqs [Su Sv]].
+  set (r := sqrt (2 - c * c)) in *. set (qs := q_of_c c) in *. clearbody r qs.
+  pose proof (pow15_tangent q qs ltac:(lra) ltac:(lra)) as T1.
+  pose proof (pow15_tangent (1 - q) (1 - qs) ltac:(lra) ltac:(lra)) as T2.
+  rewrite Su in T1. rewrite Sv in T2.
+  unfold obj, H_tsallis.
+  assert (Hg' : g * (pow15 qs + 3 / 2 * ((r + c) / 2) * (q - qs)) <= g * pow15 q)
+    by (apply Rmult_le_compat_l; lra).
+  assert (Hg'' : g * (pow15 (1 - qs) + 3 / 2 * ((r - c) / 2) * (1 - q - (1 - qs)))
+                 <= g * pow15 (1 - q))
+    by (apply Rmult_le_compat_l; lra).
+  lra.
+Qed.
+
+Lemma sqrt_1' : sqrt (2 - 1 * 1) = 1.
+Proof. replace (2 - 1 * 1) with 1 by ring. apply sqrt_1. Qed.
+
+Lemma sqrt_1'' : sqrt (2 - -1 * -1) = 1.
+Proof. replace (2 - -1 * -1) with 1 by ring. apply sqrt_1. Qed.
+
+Theorem tsallis_closed_form_maximises : forall g s p q, 0 < g -> 0 <= q <= 1 ->
+  obj H_tsallis g s p q <= obj H_tsallis g s p (q_tsallis g s p).
+Proof.
+  intros g s p q Hg Hq. unfold q_tsallis.
+  pose proof (clip11_range ((p - s) / (2 * g))) as Hc.
+  pose proof (tsallis_obj_diff g s p (c_tsallis g s p) q Hg Hc Hq) as D.
+  unfold c_tsallis, clip11 in *.
+  set (x := (p - s) / (2 * g)) in *.
+  assert (Hx : p - s = 2 * g * x) by (unfold x; field; lra). clearbody x.
+  unfold Rmin, Rmax in *.
+  destruct (Rle_dec 1 x) as [H1|H1].
+  - (* c = 1: qstar = 1 and p - s >= 2 gamma *)
+    destruct (Rle_dec (-1) 1) as [_|]; [|lra].
+    unfold q_of_c in *. rewrite sqrt_1' in *.
+    assert (0 <= (1 - q) * (p - s - 2 * g * 1)) by (apply Rmult_le_pos; nra).
+    lra.
+  - destruct (Rle_dec (-1) x) as [H2|H2].
+    + (* interior: c = (p - s)/(2 gamma), first-order condition holds *)
+      replace (p - s - 2 * g * x) with 0 in D by lra. lra.
+    + (* c = -1: qstar = 0 and p - s <= -2 gamma *)
+      unfold q_of_c in *. rewrite sqrt_1'' in *.
+      assert (0 <= q * (- (p - s) - 2 * g)) by (apply Rmult_le_pos; nra).
+      lra.
+Qed.
+
+Lemma pow15_0 : pow15 0 = 0.
+Proof. unfold pow15. ring. Qed.
+
+Lemma pow15_1 : pow15 1 = 1.
+Proof. unfold pow15. rewrite sqrt_1. ring. Qed.
+
+Lemma H_tsallis_0 : H_tsallis 0 = 0.
+Proof. unfold H_tsallis. rewrite Rminus_0_r, pow15_0, pow15_1. ring. Qed.
+
+Lemma H_tsallis_1 : H_tsallis 1 = 0.
+Proof. unfold H_tsallis. replace (1 - 1) with 0 by ring. rewrite pow15_0, pow15_1. ring. Qed.
+
+Definition Hmax_tsallis : R := 4 / 3 * (1 - sqrt (/ 2)).
+
+(** H_tsallis(q) <= Hmax (tangent inequality at 1/2), with equality at q = 1/2. *)
+Lemma H_tsallis_le : forall q, 0 <= q <= 1 -> H_tsallis q <= Hmax_tsallis.
+Proof.
+  intros q Hq.
+  pose proof (pow15_tangent q (/ 2) ltac:(lra) ltac:(lra)) as T1.
+  pose proof (pow15_tangent (1 - q) (/ 2) ltac:(lra) ltac:(lra)) as T2.
+  unfold H_tsallis, Hmax_tsallis, pow15 in *. lra.
+Qed.
+
+Lemma H_tsallis_half : H_tsallis (/ 2) = Hmax_tsallis.
+Proof.
+  unfold H_tsallis, Hmax_tsallis, pow15. replace (1 - / 2) with (/ 2) by field. field.
+Qed.
+
+Lemma Hmax_tsallis_value : Hmax_tsallis = 4 / 3 * (1 - / sqrt 2).
+Proof. unfold Hmax_tsallis. rewrite sqrt_inv. reflexivity. Qed.
+
+Theorem tsallis_gap : forall g s p, 0 < g ->
+  0 <= obj H_tsallis g s p (q_tsallis g s p) - Rmax s p <= g * Hmax_tsallis.
+Proof.
+  intros g s p Hg. split.
+  - pose proof (tsallis_closed_form_maximises g s p 0 Hg ltac:(lra)).
+    pose proof (tsallis_closed_form_maximises g s p 1 Hg ltac:(lra)).
+    rewrite obj_0 in * by exact H_tsallis_0. rewrite obj_1 in * by exact H_tsallis_1.
+    unfold Rmax. destruct (Rle_dec s p); lra.
+  - assert (Hq : 0 <= q_tsallis g s p <= 1).
+    { apply (q_of_c_sqrt (c_tsallis g s p)), clip11_range. }
+    set (q := q_tsallis g s p) in *. clearbody q.
+    pose proof (lin_le_max s p q Hq). pose proof (H_tsallis_le q Hq). unfold obj.
+    assert (g * H_tsallis q <= g * Hmax_tsallis) by (apply Rmult_le_compat_l; lra). lra.
+Qed.
+
+(** Sparsity (SPEC A.2): q* is exactly 1 when p - s >= 2 gamma and exactly 0 when
+    p - s <= -2 gamma. *)
+Lemma tsallis_sparse : forall g s p, 0 < g ->
+  (2 * g <= p - s -> q_tsallis g s p = 1) /\ (p - s <= - (2 * g) -> q_tsallis g s p = 0).
+Proof.
+  intros g s p Hg. unfold q_tsallis, c_tsallis, clip11, Rmax, Rmin.
+  assert (E : forall k, k * (2 * g) <= p - s -> k <= (p - s) / (2 * g)).
+  { intros k Hk. apply (Rmult_le_reg_r (2 * g)); [lra|]. unfold Rdiv.
+    rewrite Rmult_assoc, Rinv_l, Rmult_1_r by lra. exact Hk. }
+  assert (E' : forall k, p - s <= k * (2 * g) -> (p - s) / (2 * g) <= k).
+  { intros k Hk. apply (Rmult_le_reg_r (2 * g)); [lra|]. unfold Rdiv.
+    rewrite Rmult_assoc, Rinv_l, Rmult_1_r by lra. exact Hk. }
+  split; intros H.
+  - pose proof (E 1 ltac:(lra)). destruct (Rle_dec 1 _); [|lra].
+    destruct (Rle_dec (-1) 1); [|lra]. unfold q_of_c. rewrite sqrt_1'. field.
+  - pose proof (E' (-1) ltac:(lra)). destruct (Rle_dec 1 _); [lra|].
+    destruct (Rle_dec (-1) _) as [H'|H'].
+    + assert (Hx : (p - s) / (2 * g) = -1) by lra. rewrite Hx. unfold q_of_c.
+      rewrite sqrt_1''. field.
+    + unfold q_of_c. rewrite sqrt_1''. field.
+Qed.
