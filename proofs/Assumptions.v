@@ -23,3 +23,7 @@ Print Assumptions SmoothMax.shannon_gap.
 Print Assumptions SmoothMax.tsallis_closed_form_maximises.
 Print Assumptions SmoothMax.tsallis_gap.
 Print Assumptions SmoothMax.tsallis_sparse.
+
+From DiffKnap Require Import GiniWitness.
+Print Assumptions GiniWitness.gini_not_permutation_invariant.
+Print Assumptions GiniWitness.gini_topk_not_permutation_invariant.
