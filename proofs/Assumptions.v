@@ -27,3 +27,11 @@ Print Assumptions SmoothMax.tsallis_sparse.
 From DiffKnap Require Import GiniWitness.
 Print Assumptions GiniWitness.gini_not_permutation_invariant.
 Print Assumptions GiniWitness.gini_topk_not_permutation_invariant.
+
+From DiffKnap Require Import Sampler.
+Print Assumptions Sampler.sampler_paths_sum_to_one.
+Print Assumptions Sampler.pathprob_range.
+Print Assumptions Sampler.pathprob_feasible.
+Print Assumptions Sampler.Qshannon_ok.
+Print Assumptions Sampler.shannon_sampler_is_gibbs.
+Print Assumptions Sampler.shannon_sample_log_prob.
