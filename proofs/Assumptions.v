@@ -35,3 +35,7 @@ Print Assumptions Sampler.pathprob_feasible.
 Print Assumptions Sampler.Qshannon_ok.
 Print Assumptions Sampler.shannon_sampler_is_gibbs.
 Print Assumptions Sampler.shannon_sample_log_prob.
+
+From DiffKnap Require Import PairRounding.
+Print Assumptions PairRounding.pair_rounding.
+Print Assumptions PairRounding.move_preserves_cost.
