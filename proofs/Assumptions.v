@@ -39,3 +39,7 @@ Print Assumptions Sampler.shannon_sample_log_prob.
 From DiffKnap Require Import PairRounding.
 Print Assumptions PairRounding.pair_rounding.
 Print Assumptions PairRounding.move_preserves_cost.
+
+From DiffKnap Require Import LseError.
+Print Assumptions LseError.lse_f64_error.
+Print Assumptions LseError.lse_f64_error_ln2.
