@@ -43,3 +43,4 @@ Print Assumptions PairRounding.move_preserves_cost.
 From DiffKnap Require Import LseError.
 Print Assumptions LseError.lse_f64_error.
 Print Assumptions LseError.lse_f64_error_ln2.
+Print Assumptions LseError.lse_f64_error_ulps.

@@ -370,3 +370,128 @@ Qed.
 (** The constants: u64 = 2^-53, 8 * eta64 = 2^-1072. *)
 Lemma constants : u64 = bpow radix2 (-53) /\ 8 * eta64 = bpow radix2 (-1072).
 Proof. split; [reflexivity|]. unfold eta64. simpl. lra. Qed.
+
+(** ** Generalisation: library functions accurate to k ulps
+
+    The same analysis with exp~ accurate to [ke] units of 2^-53 (relative) and [ke] units of
+    2^-1075 (absolute), ln1p~ to [kl] units, 0 <= ke, kl <= 8 (one ulp is ke = 2). *)
+Lemma lse_error_abstract_k : forall u eta ke kl m d g t1 E1 L1 w1 v1,
+  0 < u <= / 1024 -> 0 <= eta <= u -> 0 <= ke <= 8 -> 0 <= kl <= 8 ->
+  0 <= d -> 0 < g -> 0 <= t1 ->
+  Rabs (t1 - d / g) <= u * (d / g) + eta ->
+  0 <= E1 -> Rabs (E1 - exp (- t1)) <= ke * u * exp (- t1) + ke * eta ->
+  Rabs (L1 - ln (1 + E1)) <= kl * u * ln (1 + E1) + kl * eta ->
+  Rabs (w1 - g * L1) <= u * Rabs (g * L1) + eta ->
+  Rabs (v1 - (m + w1)) <= u * Rabs (m + w1) + eta ->
+  Rabs (v1 - (m + g * ln (1 + exp (- (d / g)))))
+    <= u * (Rabs m + (2 + ke + kl) * g) + (3 + ke + kl) * eta * (1 + g).
+Proof.
+  intros u eta ke kl m d g t1 E1 L1 w1 v1 Hu He Hke Hkl Hd Hg Ht1 Rt HE1 RE RL Rw Rv.
+  assert (Ht : 0 <= d / g) by (apply Rmult_le_pos; [lra | apply Rlt_le, Rinv_0_lt_compat; lra]).
+  set (t := d / g) in *. clearbody t.
+  set (phi := ln (1 + exp (- t))).
+  pose proof (exp_pos (- t)) as P0. pose proof (exp_pos (- t1)) as P1.
+  pose proof (exp_neg_le_1 t Ht) as B0. pose proof (exp_neg_le_1 t1 Ht1) as B1.
+  pose proof ln2_le as Hln2.
+  assert (Hphi : 0 <= phi <= 7 / 10).
+  { unfold phi. split.
+    - rewrite <- ln_1. apply ln_le_mono; lra.
+    - apply Rle_trans with (ln 2); [apply ln_le_mono; lra | exact Hln2]. }
+  pose proof (exp_neg_perturb u eta t t1 Hu (proj1 He) Ht Ht1 Rt) as A1.
+  pose proof (ln1p_lipschitz (exp (- t1)) (exp (- t)) (Rlt_le _ _ P1) (Rlt_le _ _ P0)) as A1'.
+  pose proof (ln1p_lipschitz E1 (exp (- t1)) HE1 (Rlt_le _ _ P1)) as A2.
+  assert (RE' : Rabs (E1 - exp (- t1)) <= ke * u + ke * eta).
+  { assert (ke * u * exp (- t1) <= ke * u) by (rewrite <- (Rmult_1_r (ke * u)) at 2;
+      apply Rmult_le_compat_l; [apply Rmult_le_pos|]; lra). lra. }
+  set (l := ln (1 + E1)) in *.
+  assert (Hl : Rabs (l - phi) <= (ke + 51 / 100) * u + (ke + 102 / 100) * eta).
+  { unfold phi. replace (l - ln (1 + exp (- t)))
+      with ((l - ln (1 + exp (- t1))) + (ln (1 + exp (- t1)) - ln (1 + exp (- t)))) by ring.
+    eapply Rle_trans; [apply Rabs_triang|]. lra. }
+  apply Rabs_le_inv in Hl.
+  assert (Hl0 : 0 <= l) by (unfold l; rewrite <- ln_1; apply ln_le_mono; lra).
+  assert (Hkeu : ke * u <= 8 * / 1024) by (apply Rmult_le_compat; lra).
+  assert (Hkee : ke * eta <= 8 * / 1024) by (apply Rmult_le_compat; lra).
+  assert (Hl72 : l <= 72 / 100) by lra.
+  assert (RL' : Rabs (L1 - l) <= kl * (72 / 100) * u + kl * eta).
+  { assert (kl * u * l <= kl * u * (72 / 100))
+      by (apply Rmult_le_compat_l; [apply Rmult_le_pos|]; lra).
+    lra. }
+  apply Rabs_le_inv in RL'.
+  assert (Hklu : kl * u <= 8 * / 1024) by (apply Rmult_le_compat; lra).
+  assert (Hkle : kl * eta <= 8 * / 1024) by (apply Rmult_le_compat; lra).
+  assert (HLphi : - ((ke + 51 / 100 + 72 / 100 * kl) * u + (ke + kl + 102 / 100) * eta)
+                  <= L1 - phi
+                  <= (ke + 51 / 100 + 72 / 100 * kl) * u + (ke + kl + 102 / 100) * eta) by lra.
+  assert (HL1 : Rabs L1 <= 74 / 100) by (apply Rabs_le_both; lra).
+  rewrite Rabs_mult, (Rabs_pos_eq g) in Rw by lra.
+  assert (u * (g * Rabs L1) <= u * (g * (74 / 100))).
+  { apply Rmult_le_compat_l; [lra|]. apply Rmult_le_compat_l; lra. }
+  apply Rabs_le_inv in Rw.
+  assert (Rmw : Rabs (m + w1) <= Rabs m + 75 / 100 * g + eta).
+  { eapply Rle_trans; [apply Rabs_triang|].
+    assert (Rabs w1 <= 75 / 100 * g + eta).
+    { apply Rabs_le_both. pose proof (Rabs_le_inv _ _ HL1).
+      assert (g * L1 <= g * (74 / 100)) by (apply Rmult_le_compat_l; lra).
+      assert (g * (- (74 / 100)) <= g * L1) by (apply Rmult_le_compat_l; lra).
+      assert (u * g <= / 1024 * g) by (apply Rmult_le_compat_r; lra). lra. }
+    lra. }
+  assert (u * Rabs (m + w1) <= u * (Rabs m + 75 / 100 * g + eta))
+    by (apply Rmult_le_compat_l; lra).
+  apply Rabs_le_inv in Rv.
+  set (K := (ke + 51 / 100 + 72 / 100 * kl) * u + (ke + kl + 102 / 100) * eta) in *.
+  assert (G1 : g * (L1 - phi) <= g * K) by (apply Rmult_le_compat_l; lra).
+  assert (G2 : g * (- K) <= g * (L1 - phi)) by (apply Rmult_le_compat_l; lra).
+  unfold K in G1, G2.
+  assert (Hue : u * eta <= / 1024 * eta) by (apply Rmult_le_compat_r; lra).
+  assert (0 <= u * g) by (apply Rmult_le_pos; lra).
+  assert (0 <= g * eta) by (apply Rmult_le_pos; lra).
+  assert (0 <= kl * u * g) by (apply Rmult_le_pos; [apply Rmult_le_pos|]; lra).
+  assert (0 <= kl * eta * g) by (apply Rmult_le_pos; [apply Rmult_le_pos|]; lra).
+  assert (0 <= ke * eta) by (apply Rmult_le_pos; lra).
+  assert (0 <= kl * eta) by (apply Rmult_le_pos; lra).
+  apply Rabs_le_both. fold phi. lra.
+Qed.
+
+(** THEOREM 7': exp~ within [ku_e] ulps and ln1p~ within [ku_l] ulps (0 <= ku <= 4; the
+    absolute parts within ku subnormal ulps):
+      |v1 - v| <= 2^-53 (|m| + (2 + 2 ku_e + 2 ku_l) g) + (3 + 2 ku_e + 2 ku_l) 2^-1075 (1 + g). *)
+Theorem lse_f64_error_ulps : forall (choice : Z -> bool) (ku_e ku_l m d g e1 h1 e2 h2 : R),
+  0 <= ku_e <= 4 -> 0 <= ku_l <= 4 -> 0 <= d -> 0 < g ->
+  Rabs e1 <= ku_e * (2 * u64) -> Rabs h1 <= ku_e * (2 * eta64) ->
+  Rabs e2 <= ku_l * (2 * u64) -> Rabs h2 <= ku_l * (2 * eta64) ->
+  let t1 := RN choice (d / g) in
+  let E1 := exp (- t1) * (1 + e1) + h1 in
+  0 <= E1 ->
+  let L1 := ln (1 + E1) * (1 + e2) + h2 in
+  let v1 := RN choice (m + RN choice (g * L1)) in
+  Rabs (v1 - (m + g * ln (1 + exp (- (d / g)))))
+    <= u64 * (Rabs m + (2 + 2 * ku_e + 2 * ku_l) * g)
+       + (3 + 2 * ku_e + 2 * ku_l) * eta64 * (1 + g).
+Proof.
+  intros choice ku_e ku_l m d g e1 h1 e2 h2 Hke Hkl Hd Hg He1 Hh1 He2 Hh2 t1 E1 HE1 L1 v1.
+  pose proof u64_small as Hu. pose proof eta64_small as He.
+  assert (Hdg : 0 <= d / g) by (apply Rmult_le_pos; [lra | apply Rlt_le, Rinv_0_lt_compat; lra]).
+  replace (2 + 2 * ku_e + 2 * ku_l) with (2 + (2 * ku_e) + (2 * ku_l)) by ring.
+  replace (3 + 2 * ku_e + 2 * ku_l) with (3 + (2 * ku_e) + (2 * ku_l)) by ring.
+  apply (lse_error_abstract_k u64 eta64 (2 * ku_e) (2 * ku_l) m d g t1 E1 L1
+           (RN choice (g * L1)) v1); auto; try lra.
+  - apply RN_nonneg. exact Hdg.
+  - unfold t1. pose proof (RN_error choice (d / g)) as H.
+    rewrite (Rabs_pos_eq (d / g)) in H by exact Hdg. exact H.
+  - unfold E1. pose proof (exp_pos (- t1)).
+    replace (exp (- t1) * (1 + e1) + h1 - exp (- t1)) with (exp (- t1) * e1 + h1) by ring.
+    eapply Rle_trans; [apply Rabs_triang|]. rewrite Rabs_mult, Rabs_pos_eq by lra.
+    assert (exp (- t1) * Rabs e1 <= exp (- t1) * (ku_e * (2 * u64)))
+      by (apply Rmult_le_compat_l; lra).
+    lra.
+  - unfold L1. assert (Hl : 0 <= ln (1 + E1)).
+    { rewrite <- ln_1. apply ln_le_mono; lra. }
+    replace (ln (1 + E1) * (1 + e2) + h2 - ln (1 + E1)) with (ln (1 + E1) * e2 + h2) by ring.
+    eapply Rle_trans; [apply Rabs_triang|]. rewrite Rabs_mult, (Rabs_pos_eq (ln (1 + E1))) by lra.
+    assert (ln (1 + E1) * Rabs e2 <= ln (1 + E1) * (ku_l * (2 * u64)))
+      by (apply Rmult_le_compat_l; lra).
+    lra.
+  - apply RN_error.
+  - apply RN_error.
+Qed.
