@@ -44,3 +44,4 @@ From DiffKnap Require Import LseError.
 Print Assumptions LseError.lse_f64_error.
 Print Assumptions LseError.lse_f64_error_ln2.
 Print Assumptions LseError.lse_f64_error_ulps.
+Print Assumptions GiniWitness.gmax2_is_max_Omega.

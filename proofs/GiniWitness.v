@@ -85,3 +85,61 @@ Proof.
   split; [apply perm_swap|]. split; [vm_compute; reflexivity|].
   split; [vm_compute; reflexivity|]. exact not_65_64_eq_1.
 Qed.
+
+(** ** The rational gini two-way max is max_Omega for the gini regularizer
+
+    Link to SmoothMax.v (over R): for gamma > 0, the value [gmax2] used by the rational DP is
+    exactly max over q in [0,1] of q p + (1-q) s + gamma q (1-q), attained at [q_gini]. *)
+From Coq Require Import Reals Lra Qreals.
+From DiffKnap Require Import SmoothMax.
+
+Lemma Q2R_abs : forall x : Q, Q2R (Qabs x) = Rabs (Q2R x).
+Proof.
+  intros x. destruct (Qlt_le_dec x 0) as [H|H].
+  - rewrite (Qeq_eqR _ _ (Qabs_neg x (Qlt_le_weak _ _ H))), Q2R_opp.
+    apply Qlt_Rlt in H. rewrite Rabs_left1; [reflexivity|].
+    apply Rlt_le. replace (Q2R 0) with 0%R in H by (unfold Q2R; simpl; field). exact H.
+  - rewrite (Qeq_eqR _ _ (Qabs_pos x H)). apply Qle_Rle in H.
+    replace (Q2R 0) with 0%R in H by (unfold Q2R; simpl; field).
+    rewrite Rabs_pos_eq; [reflexivity|exact H].
+Qed.
+
+Lemma Q2R_max : forall s p : Q, Q2R (Qmax s p) = Rmax (Q2R s) (Q2R p).
+Proof.
+  intros s p. destruct (Qlt_le_dec p s) as [H|H].
+  - apply Qlt_le_weak in H.
+    rewrite (Qeq_eqR _ _ (Q.max_l s p H)). apply Qle_Rle in H.
+    rewrite Rmax_left by exact H. reflexivity.
+  - rewrite (Qeq_eqR _ _ (Q.max_r s p H)). apply Qle_Rle in H.
+    rewrite Rmax_right by exact H. reflexivity.
+Qed.
+
+Theorem gmax2_is_max_Omega : forall g s p : Q, (0 < g)%Q ->
+  Q2R (gmax2 g s p) = obj H_gini (Q2R g) (Q2R s) (Q2R p) (q_gini (Q2R g) (Q2R s) (Q2R p))
+  /\ (forall q, (0 <= q <= 1)%R ->
+        (obj H_gini (Q2R g) (Q2R s) (Q2R p) q <= Q2R (gmax2 g s p))%R).
+Proof.
+  intros g s p Hg.
+  assert (HgR : (0 < Q2R g)%R).
+  { apply Qlt_Rlt in Hg. replace (Q2R 0) with 0%R in Hg by (unfold Q2R; simpl; field).
+    exact Hg. }
+  assert (Hval : Q2R (gmax2 g s p) =
+                 obj H_gini (Q2R g) (Q2R s) (Q2R p) (q_gini (Q2R g) (Q2R s) (Q2R p))).
+  { unfold gmax2. destruct (Qle_bool g (Qabs (p - s))) eqn:E.
+    - apply Qle_bool_iff, Qle_Rle in E. rewrite Q2R_abs, Q2R_minus in E.
+      rewrite gini_value_sparse by assumption. apply Q2R_max.
+    - assert (E' : (Rabs (Q2R p - Q2R s) < Q2R g)%R).
+      { apply Rnot_le_lt. intro H. rewrite <- Q2R_minus, <- Q2R_abs in H.
+        apply Rle_Qle, Qle_bool_iff in H. congruence. }
+      rewrite gini_value_interior by assumption.
+      assert (H4g : ~ 4 * g == 0).
+      { intro H. apply Qeq_eqR in H. rewrite Q2R_mult in H.
+        replace (Q2R 4) with 4%R in H by (unfold Q2R; simpl; field).
+        replace (Q2R 0) with 0%R in H by (unfold Q2R; simpl; field). lra. }
+      rewrite !Q2R_plus, !Q2R_div, !Q2R_mult, !Q2R_minus by (assumption || discriminate).
+      replace (Q2R 2) with 2%R by (unfold Q2R; simpl; field).
+      replace (Q2R 4) with 4%R by (unfold Q2R; simpl; field).
+      rewrite Q2R_plus. field. lra. }
+  split; [exact Hval|]. intros q Hq. rewrite Hval.
+  apply gini_closed_form_maximises; assumption.
+Qed.
