@@ -45,3 +45,8 @@ Print Assumptions LseError.lse_f64_error.
 Print Assumptions LseError.lse_f64_error_ln2.
 Print Assumptions LseError.lse_f64_error_ulps.
 Print Assumptions GiniWitness.gmax2_is_max_Omega.
+
+From DiffKnap Require Import Marginals.
+Print Assumptions Marginals.marginals_are_pick_probabilities.
+Print Assumptions Marginals.shannon_marginals_are_gibbs.
+Print Assumptions Marginals.E_rows_sum_to_one.

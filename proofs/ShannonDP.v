@@ -7,7 +7,7 @@ From DiffKnap Require Import Common.
 Import ListNotations.
 Open Scope R_scope.
 
-Definition itemR := (R * nat)%type.
+Notation itemR := (R * nat)%type.
 
 (** <theta, y>. *)
 Fixpoint score (l : list itemR) (y : list bool) : R :=
