@@ -50,3 +50,10 @@ From DiffKnap Require Import Marginals.
 Print Assumptions Marginals.marginals_are_pick_probabilities.
 Print Assumptions Marginals.shannon_marginals_are_gibbs.
 Print Assumptions Marginals.E_rows_sum_to_one.
+
+From DiffKnap Require Import Bounds.
+Print Assumptions Bounds.dp_bounds.
+Print Assumptions Bounds.shannon_dp_bounds.
+Print Assumptions Bounds.gini_dp_bounds.
+Print Assumptions Bounds.tsallis_dp_bounds.
+Print Assumptions Bounds.shannon_le_hard_plus_log_count.
