@@ -57,3 +57,7 @@ Print Assumptions Bounds.shannon_dp_bounds.
 Print Assumptions Bounds.gini_dp_bounds.
 Print Assumptions Bounds.tsallis_dp_bounds.
 Print Assumptions Bounds.shannon_le_hard_plus_log_count.
+
+From DiffKnap Require Import Equivariance.
+Print Assumptions Equivariance.shannon_marginals_swap.
+Print Assumptions Equivariance.gibbs_marg_swapn.
