@@ -61,3 +61,4 @@ Print Assumptions Bounds.shannon_le_hard_plus_log_count.
 From DiffKnap Require Import Equivariance.
 Print Assumptions Equivariance.shannon_marginals_swap.
 Print Assumptions Equivariance.gibbs_marg_swapn.
+Print Assumptions Equivariance.shannon_marginals_equivariant.

@@ -126,3 +126,113 @@ Proof.
   rewrite shannon_marginals_are_gibbs by auto.
   apply gibbs_marg_swapn. exact Hj.
 Qed.
+
+(** ** From adjacent transpositions to arbitrary permutations *)
+
+Definition apply_swaps {A : Type} (js : list nat) (l : list A) : list A :=
+  fold_left (fun acc j => swapn j acc) js l.
+
+(** Index map of a sequence of swaps: position k after all swaps came from [taus js k]. *)
+Fixpoint taus (js : list nat) (k : nat) : nat :=
+  match js with [] => k | j :: js' => tau j (taus js' k) end.
+
+Definition valid_swaps (js : list nat) (n : nat) : Prop := Forall (fun j => (S j < n)%nat) js.
+
+Lemma apply_swaps_length : forall {A} js (l : list A), length (apply_swaps js l) = length l.
+Proof.
+  intros A js. induction js as [|j js IH]; intros l; simpl; [reflexivity|].
+  unfold apply_swaps in *. simpl. rewrite IH, swapn_length. reflexivity.
+Qed.
+
+Lemma apply_swaps_skip : forall {A} js (x : A) l,
+  apply_swaps (map S js) (x :: l) = x :: apply_swaps js l.
+Proof.
+  intros A js. induction js as [|j js IH]; intros x l; [reflexivity|].
+  unfold apply_swaps in *. simpl. apply IH.
+Qed.
+
+Lemma apply_swaps_app : forall {A} js1 js2 (l : list A),
+  apply_swaps (js1 ++ js2) l = apply_swaps js2 (apply_swaps js1 l).
+Proof. intros. unfold apply_swaps. apply fold_left_app. Qed.
+
+(** Every permutation is a sequence of valid adjacent transpositions. *)
+Lemma perm_as_swaps : forall {A} (l l' : list A), Permutation l l' ->
+  exists js, valid_swaps js (length l) /\ l' = apply_swaps js l.
+Proof.
+  intros A l l' HP. induction HP as [| x l l' HP IH | x y l | l l' l'' H1 IH1 H2 IH2].
+  - exists []. split; [constructor|reflexivity].
+  - destruct IH as [js [Hv ->]]. exists (map S js). split.
+    + unfold valid_swaps in *. apply Forall_map. simpl.
+      eapply Forall_impl; [|exact Hv]. simpl. intros; lia.
+    + rewrite apply_swaps_skip. reflexivity.
+  - exists [0%nat]. split; [|reflexivity].
+    unfold valid_swaps. constructor; [simpl; lia | constructor].
+  - destruct IH1 as [js1 [Hv1 ->]]. destruct IH2 as [js2 [Hv2 ->]].
+    exists (js1 ++ js2). split.
+    + unfold valid_swaps in *. apply Forall_app. split; [exact Hv1|].
+      rewrite apply_swaps_length in Hv2. exact Hv2.
+    + rewrite apply_swaps_app. reflexivity.
+Qed.
+
+Lemma tau_lt : forall j k n, (S j < n)%nat -> (k < n)%nat -> (tau j k < n)%nat.
+Proof.
+  intros j k n Hj Hk. unfold tau.
+  destruct (Nat.eqb_spec k j); [lia|]. destruct (Nat.eqb_spec k (S j)); lia.
+Qed.
+
+Lemma taus_lt : forall js k n, valid_swaps js n -> (k < n)%nat -> (taus js k < n)%nat.
+Proof.
+  induction js as [|j js IH]; intros k n Hv Hk; simpl; [exact Hk|].
+  inversion Hv; subst. apply tau_lt; auto.
+Qed.
+
+Lemma nth_apply_swaps : forall {A} js (l : list A) k d, valid_swaps js (length l) ->
+  (k < length l)%nat -> nth k (apply_swaps js l) d = nth (taus js k) l d.
+Proof.
+  intros A js. induction js as [|j js IH] using rev_ind; intros l k d Hv Hk; [reflexivity|].
+  unfold valid_swaps in Hv. apply Forall_app in Hv. destruct Hv as [Hv Hj].
+  inversion Hj; subst.
+  rewrite apply_swaps_app. unfold apply_swaps at 1. simpl.
+  rewrite nth_swapn by (rewrite apply_swaps_length; exact H1).
+  rewrite IH by (auto; apply tau_lt; auto).
+  f_equal. clear. induction js as [|j' js IH]; simpl; [reflexivity|]. rewrite IH. reflexivity.
+Qed.
+
+Lemma marginals_apply_swaps : forall g m js l C k, 0 < g -> 0 < Zdp g m l C ->
+  valid_swaps js (length l) -> (k < length l)%nat ->
+  nth k (marginals (Qshannon g m) (apply_swaps js l) C) 0
+  = nth (taus js k) (marginals (Qshannon g m) l C) 0.
+Proof.
+  intros g m js. induction js as [|j js IH] using rev_ind; intros l C k Hg HZ Hv Hk;
+    [reflexivity|].
+  unfold valid_swaps in Hv. apply Forall_app in Hv. destruct Hv as [Hv Hj].
+  inversion Hj; subst.
+  rewrite apply_swaps_app. unfold apply_swaps at 1. simpl.
+  assert (HZ' : 0 < Zdp g m (apply_swaps js l) C).
+  { rewrite (Zdp_perm g m (apply_swaps js l) l); [exact HZ|].
+    clear. revert l. induction js as [|j js IH]; intros l; [reflexivity|].
+    unfold apply_swaps in *. simpl. eapply perm_trans; [apply IH|]. apply swapn_perm. }
+  rewrite shannon_marginals_swap; auto; rewrite ?apply_swaps_length; auto.
+  rewrite IH by (auto; apply tau_lt; auto).
+  f_equal. clear. induction js as [|j' js IH]; simpl; [reflexivity|]. rewrite IH. reflexivity.
+Qed.
+
+(** THEOREM (Shannon permutation equivariance of the marginals): if l' is a permutation of l
+    (and Z_n(C) > 0), there is an index map sigma of [0, n) -- realised by a sequence of adjacent
+    transpositions -- with item_k(l') = item_sigma(k)(l) and y_k(l') = y_sigma(k)(l) for all
+    k < n. *)
+Theorem shannon_marginals_equivariant : forall g m l l' C, 0 < g -> 0 < Zdp g m l C ->
+  Permutation l l' ->
+  exists sigma : nat -> nat,
+    (forall k, (k < length l)%nat -> (sigma k < length l)%nat) /\
+    (forall k d, (k < length l)%nat -> nth k l' d = nth (sigma k) l d) /\
+    (forall k, (k < length l)%nat ->
+       nth k (marginals (Qshannon g m) l' C) 0 = nth (sigma k) (marginals (Qshannon g m) l C) 0).
+Proof.
+  intros g m l l' C Hg HZ HP.
+  destruct (perm_as_swaps l l' HP) as [js [Hv ->]].
+  exists (taus js). split; [|split].
+  - intros k Hk. apply taus_lt; auto.
+  - intros k d Hk. apply nth_apply_swaps; auto.
+  - intros k Hk. apply marginals_apply_swaps; auto.
+Qed.
