@@ -217,6 +217,24 @@ Proof.
   f_equal. clear. induction js as [|j' js IH]; simpl; [reflexivity|]. rewrite IH. reflexivity.
 Qed.
 
+Lemma tau_invol : forall j k, tau j (tau j k) = k.
+Proof.
+  intros j k. unfold tau.
+  destruct (Nat.eqb_spec k j) as [->|H1].
+  - rewrite (proj2 (Nat.eqb_neq (S j) j)) by lia. rewrite Nat.eqb_refl. reflexivity.
+  - destruct (Nat.eqb_spec k (S j)) as [->|H2].
+    + rewrite Nat.eqb_refl. reflexivity.
+    + rewrite (proj2 (Nat.eqb_neq k j)) by exact H1.
+      rewrite (proj2 (Nat.eqb_neq k (S j))) by exact H2. reflexivity.
+Qed.
+
+Lemma taus_inj : forall js a b, taus js a = taus js b -> a = b.
+Proof.
+  induction js as [|j js IH]; intros a b H; simpl in H; [exact H|].
+  apply IH. rewrite <- (tau_invol j (taus js a)), <- (tau_invol j (taus js b)), H.
+  reflexivity.
+Qed.
+
 (** THEOREM (Shannon permutation equivariance of the marginals): if l' is a permutation of l
     (and Z_n(C) > 0), there is an index map sigma of [0, n) -- realised by a sequence of adjacent
     transpositions -- with item_k(l') = item_sigma(k)(l) and y_k(l') = y_sigma(k)(l) for all
@@ -225,14 +243,16 @@ Theorem shannon_marginals_equivariant : forall g m l l' C, 0 < g -> 0 < Zdp g m 
   Permutation l l' ->
   exists sigma : nat -> nat,
     (forall k, (k < length l)%nat -> (sigma k < length l)%nat) /\
+    (forall a b, sigma a = sigma b -> a = b) /\
     (forall k d, (k < length l)%nat -> nth k l' d = nth (sigma k) l d) /\
     (forall k, (k < length l)%nat ->
        nth k (marginals (Qshannon g m) l' C) 0 = nth (sigma k) (marginals (Qshannon g m) l C) 0).
 Proof.
   intros g m l l' C Hg HZ HP.
   destruct (perm_as_swaps l l' HP) as [js [Hv ->]].
-  exists (taus js). split; [|split].
+  exists (taus js). split; [|split; [|split]].
   - intros k Hk. apply taus_lt; auto.
+  - apply taus_inj.
   - intros k d Hk. apply nth_apply_swaps; auto.
   - intros k Hk. apply marginals_apply_swaps; auto.
 Qed.
