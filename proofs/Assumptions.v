@@ -62,3 +62,6 @@ From DiffKnap Require Import Equivariance.
 Print Assumptions Equivariance.shannon_marginals_swap.
 Print Assumptions Equivariance.gibbs_marg_swapn.
 Print Assumptions Equivariance.shannon_marginals_equivariant.
+
+From DiffKnap Require Import Derivative.
+Print Assumptions Derivative.shannon_gradient_is_marginal.
