@@ -65,3 +65,9 @@ Print Assumptions Equivariance.shannon_marginals_equivariant.
 
 From DiffKnap Require Import Derivative.
 Print Assumptions Derivative.shannon_gradient_is_marginal.
+
+From DiffKnap Require Import Constraints.
+Print Assumptions Constraints.marginals_in_unit_interval.
+Print Assumptions Constraints.marginals_weight_le_capacity.
+Print Assumptions Constraints.shannon_exact_weight.
+Print Assumptions Constraints.shannon_topk_sum.
