@@ -71,3 +71,7 @@ Print Assumptions Constraints.marginals_in_unit_interval.
 Print Assumptions Constraints.marginals_weight_le_capacity.
 Print Assumptions Constraints.shannon_exact_weight.
 Print Assumptions Constraints.shannon_topk_sum.
+Print Assumptions Constraints.dp_exact_weight.
+Print Assumptions Constraints.dp_topk_sum.
+Print Assumptions Constraints.gini_topk_sum.
+Print Assumptions Constraints.tsallis_topk_sum.
