@@ -75,3 +75,6 @@ Print Assumptions Constraints.dp_exact_weight.
 Print Assumptions Constraints.dp_topk_sum.
 Print Assumptions Constraints.gini_topk_sum.
 Print Assumptions Constraints.tsallis_topk_sum.
+
+From DiffKnap Require Import Convexity.
+Print Assumptions Convexity.shannon_value_convex.
