@@ -3,78 +3,129 @@
     FunctionalExtensionality.functional_extensionality_dep, ... as listed by Coq). *)
 From DiffKnap Require Import HardDP.
 
+Locate HardDP.hard_dp_is_max.
 Print Assumptions HardDP.hard_dp_is_max.
 
 From DiffKnap Require Import ShannonDP.
+Locate ShannonDP.Zdp_is_partition.
 Print Assumptions ShannonDP.Zdp_is_partition.
+Locate ShannonDP.smax_is_lse.
 Print Assumptions ShannonDP.smax_is_lse.
+Locate ShannonDP.shannon_value_is_log_partition.
 Print Assumptions ShannonDP.shannon_value_is_log_partition.
+Locate ShannonDP.Zdp_perm.
 Print Assumptions ShannonDP.Zdp_perm.
+Locate ShannonDP.shannon_permutation_invariance.
 Print Assumptions ShannonDP.shannon_permutation_invariance.
 
 From DiffKnap Require Import SmoothMax.
+Locate SmoothMax.gini_closed_form_maximises.
 Print Assumptions SmoothMax.gini_closed_form_maximises.
+Locate SmoothMax.gini_value_interior.
 Print Assumptions SmoothMax.gini_value_interior.
+Locate SmoothMax.gini_value_sparse.
 Print Assumptions SmoothMax.gini_value_sparse.
+Locate SmoothMax.gini_gap.
 Print Assumptions SmoothMax.gini_gap.
+Locate SmoothMax.shannon_closed_form_maximises.
 Print Assumptions SmoothMax.shannon_closed_form_maximises.
+Locate SmoothMax.shannon_value_is_smax.
 Print Assumptions SmoothMax.shannon_value_is_smax.
+Locate SmoothMax.shannon_gap.
 Print Assumptions SmoothMax.shannon_gap.
+Locate SmoothMax.tsallis_closed_form_maximises.
 Print Assumptions SmoothMax.tsallis_closed_form_maximises.
+Locate SmoothMax.tsallis_gap.
 Print Assumptions SmoothMax.tsallis_gap.
+Locate SmoothMax.tsallis_sparse.
 Print Assumptions SmoothMax.tsallis_sparse.
 
 From DiffKnap Require Import GiniWitness.
+Locate GiniWitness.gini_not_permutation_invariant.
 Print Assumptions GiniWitness.gini_not_permutation_invariant.
+Locate GiniWitness.gini_topk_not_permutation_invariant.
 Print Assumptions GiniWitness.gini_topk_not_permutation_invariant.
 
 From DiffKnap Require Import Sampler.
+Locate Sampler.sampler_paths_sum_to_one.
 Print Assumptions Sampler.sampler_paths_sum_to_one.
+Locate Sampler.pathprob_range.
 Print Assumptions Sampler.pathprob_range.
+Locate Sampler.pathprob_feasible.
 Print Assumptions Sampler.pathprob_feasible.
+Locate Sampler.Qshannon_ok.
 Print Assumptions Sampler.Qshannon_ok.
+Locate Sampler.shannon_sampler_is_gibbs.
 Print Assumptions Sampler.shannon_sampler_is_gibbs.
+Locate Sampler.shannon_sample_log_prob.
 Print Assumptions Sampler.shannon_sample_log_prob.
 
 From DiffKnap Require Import PairRounding.
+Locate PairRounding.pair_rounding.
 Print Assumptions PairRounding.pair_rounding.
+Locate PairRounding.move_preserves_cost.
 Print Assumptions PairRounding.move_preserves_cost.
 
 From DiffKnap Require Import LseError.
+Locate LseError.lse_f64_error.
 Print Assumptions LseError.lse_f64_error.
+Locate LseError.lse_f64_error_ln2.
 Print Assumptions LseError.lse_f64_error_ln2.
+Locate LseError.lse_f64_error_ulps.
 Print Assumptions LseError.lse_f64_error_ulps.
+Locate GiniWitness.gmax2_is_max_Omega.
 Print Assumptions GiniWitness.gmax2_is_max_Omega.
 
 From DiffKnap Require Import Marginals.
+Locate Marginals.marginals_are_pick_probabilities.
 Print Assumptions Marginals.marginals_are_pick_probabilities.
+Locate Marginals.shannon_marginals_are_gibbs.
 Print Assumptions Marginals.shannon_marginals_are_gibbs.
+Locate Marginals.E_rows_sum_to_one.
 Print Assumptions Marginals.E_rows_sum_to_one.
 
 From DiffKnap Require Import Bounds.
+Locate Bounds.dp_bounds.
 Print Assumptions Bounds.dp_bounds.
+Locate Bounds.shannon_dp_bounds.
 Print Assumptions Bounds.shannon_dp_bounds.
+Locate Bounds.gini_dp_bounds.
 Print Assumptions Bounds.gini_dp_bounds.
+Locate Bounds.tsallis_dp_bounds.
 Print Assumptions Bounds.tsallis_dp_bounds.
+Locate Bounds.shannon_le_hard_plus_log_count.
 Print Assumptions Bounds.shannon_le_hard_plus_log_count.
 
 From DiffKnap Require Import Equivariance.
+Locate Equivariance.shannon_marginals_swap.
 Print Assumptions Equivariance.shannon_marginals_swap.
+Locate Equivariance.gibbs_marg_swapn.
 Print Assumptions Equivariance.gibbs_marg_swapn.
+Locate Equivariance.shannon_marginals_equivariant.
 Print Assumptions Equivariance.shannon_marginals_equivariant.
 
 From DiffKnap Require Import Derivative.
+Locate Derivative.shannon_gradient_is_marginal.
 Print Assumptions Derivative.shannon_gradient_is_marginal.
 
 From DiffKnap Require Import Constraints.
+Locate Constraints.marginals_in_unit_interval.
 Print Assumptions Constraints.marginals_in_unit_interval.
+Locate Constraints.marginals_weight_le_capacity.
 Print Assumptions Constraints.marginals_weight_le_capacity.
+Locate Constraints.shannon_exact_weight.
 Print Assumptions Constraints.shannon_exact_weight.
+Locate Constraints.shannon_topk_sum.
 Print Assumptions Constraints.shannon_topk_sum.
+Locate Constraints.dp_exact_weight.
 Print Assumptions Constraints.dp_exact_weight.
+Locate Constraints.dp_topk_sum.
 Print Assumptions Constraints.dp_topk_sum.
+Locate Constraints.gini_topk_sum.
 Print Assumptions Constraints.gini_topk_sum.
+Locate Constraints.tsallis_topk_sum.
 Print Assumptions Constraints.tsallis_topk_sum.
 
 From DiffKnap Require Import Convexity.
+Locate Convexity.shannon_value_convex.
 Print Assumptions Convexity.shannon_value_convex.
