@@ -129,3 +129,7 @@ Print Assumptions Constraints.tsallis_topk_sum.
 From DiffKnap Require Import Convexity.
 Locate Convexity.shannon_value_convex.
 Print Assumptions Convexity.shannon_value_convex.
+
+From DiffKnap Require Import Tangent.
+Locate Tangent.vdot_is_y_dot_z.
+Print Assumptions Tangent.vdot_is_y_dot_z.
