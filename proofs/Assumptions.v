@@ -95,6 +95,12 @@ Locate Bounds.tsallis_dp_bounds.
 Print Assumptions Bounds.tsallis_dp_bounds.
 Locate Bounds.shannon_le_hard_plus_log_count.
 Print Assumptions Bounds.shannon_le_hard_plus_log_count.
+Locate Bounds.gini_equals_hard.
+Print Assumptions Bounds.gini_equals_hard.
+Locate Bounds.tsallis_equals_hard.
+Print Assumptions Bounds.tsallis_equals_hard.
+Locate Bounds.shannon_to_hard.
+Print Assumptions Bounds.shannon_to_hard.
 
 From DiffKnap Require Import Equivariance.
 Locate Equivariance.shannon_marginals_swap.

@@ -195,3 +195,71 @@ Proof.
     in H by (field; lra).
   exact H.
 Qed.
+
+(** ** Gini and tsallis reach the hard DP exactly at a finite gamma (SPEC A.4 "Limits")
+
+    [gaps_ok d m l]: at every cell of the hard DP where both s and p are finite, |p - s| >= d. *)
+Fixpoint gaps_ok (d : R) (m : mode) (l : list itemR) : Prop :=
+  match l with
+  | [] => True
+  | (t, w) :: l' =>
+      gaps_ok d m l' /\
+      forall c, match Rdp Rmax m l' c,
+                      (if Nat.leb w c then option_map (fun v => v + t) (Rdp Rmax m l' (c - w))
+                       else None) with
+                | Some a, Some b => d <= Rabs (b - a)
+                | _, _ => True
+                end
+  end.
+
+Lemma dp_equal_hard : forall op d m l, (forall s p, d <= Rabs (p - s) -> op s p = Rmax s p) ->
+  gaps_ok d m l -> forall c, Rdp op m l c = Rdp Rmax m l c.
+Proof.
+  intros op d m l Hop. induction l as [|[t w] l IH]; intros Hg c; [reflexivity|].
+  destruct Hg as [Hg Hc]. cbn [Rdp]. rewrite !IH by exact Hg.
+  specialize (Hc c).
+  destruct (Rdp Rmax m l c) as [a|]; destruct (Nat.leb w c);
+    try destruct (Rdp Rmax m l (c - w)) as [b|]; simpl in *; try reflexivity.
+  rewrite Hop by exact Hc. reflexivity.
+Qed.
+
+Theorem gini_equals_hard : forall g m l, 0 < g -> gaps_ok g m l ->
+  forall c, Rdp (gini_op g) m l c = Rdp Rmax m l c.
+Proof.
+  intros g m l Hg. apply dp_equal_hard. intros s p Hd. unfold gini_op.
+  apply gini_value_sparse; assumption.
+Qed.
+
+Theorem tsallis_equals_hard : forall g m l, 0 < g -> gaps_ok (2 * g) m l ->
+  forall c, Rdp (tsallis_op g) m l c = Rdp Rmax m l c.
+Proof.
+  intros g m l Hg. apply dp_equal_hard. intros s p Hd. unfold tsallis_op.
+  destruct (tsallis_sparse g s p Hg) as [H1 H0].
+  unfold Rabs in Hd. destruct (Rcase_abs (p - s)).
+  - rewrite H0 by lra. rewrite obj_0 by exact H_tsallis_0. rewrite Rmax_left by lra. reflexivity.
+  - rewrite H1 by lra. rewrite obj_1 by exact H_tsallis_1. rewrite Rmax_right by lra. reflexivity.
+Qed.
+
+(** Shannon approaches the hard value: |V - V_hard| <= n gamma ln 2, hence -> 0 as gamma -> 0. *)
+Corollary shannon_to_hard : forall m l c eps, 0 < eps ->
+  exists g0, 0 < g0 /\ forall g, 0 < g < g0 ->
+    match Rdp Rmax m l c, Vdp g m l c with
+    | Some h, Some v => Rabs (v - h) < eps
+    | None, None => True
+    | _, _ => False
+    end.
+Proof.
+  intros m l c eps He.
+  assert (Hl2 : 0 < ln 2) by (rewrite <- ln_1; apply ln_increasing; lra).
+  set (K := (INR (length l) + 1) * ln 2).
+  assert (HK : 0 < K) by (unfold K; apply Rmult_lt_0_compat; [pose proof (pos_INR (length l)); lra|lra]).
+  exists (eps / K). split; [apply Rdiv_lt_0_compat; lra|].
+  intros g [Hg Hg0]. pose proof (shannon_dp_bounds g m l c Hg) as B. unfold rel in B.
+  destruct (Rdp Rmax m l c) as [h|]; destruct (Vdp g m l c) as [v|]; try contradiction; auto.
+  assert (g * K < eps).
+  { apply (Rmult_lt_compat_r K) in Hg0; [|exact HK]. unfold Rdiv in Hg0.
+    rewrite Rmult_assoc, Rinv_l, Rmult_1_r in Hg0 by lra. lra. }
+  assert (INR (length l) * (g * ln 2) < g * K).
+  { unfold K. assert (0 < g * ln 2) by (apply Rmult_lt_0_compat; lra). nra. }
+  rewrite Rabs_pos_eq by lra. lra.
+Qed.
