@@ -139,3 +139,5 @@ Print Assumptions Convexity.shannon_value_convex.
 From DiffKnap Require Import Tangent.
 Locate Tangent.vdot_is_y_dot_z.
 Print Assumptions Tangent.vdot_is_y_dot_z.
+Locate PairRounding.pair_rounding_no_loss.
+Print Assumptions PairRounding.pair_rounding_no_loss.

@@ -5,7 +5,7 @@
     keep x in the box.  Then the cost <c,x> is preserved exactly (on both outcomes), E[x'] = x,
     both outcomes are in the box, and each makes x_a or x_b integral. *)
 
-From Coq Require Import Arith Lia Reals Lra.
+From Coq Require Import Arith Lia Reals Lra FunctionalExtensionality.
 Open Scope R_scope.
 
 Definition vec := nat -> R.
@@ -224,4 +224,47 @@ Proof.
   split; [apply move_preserves_cost; auto; lra|].
   split; [intros i; unfold xp, xm, pp, pm, move; field; lra|].
   split; [apply alpha_integral; auto|apply beta_integral; auto].
+Qed.
+
+(** ** E[F(x')] >= F(x) when F is bilinear in (x_a, x_b) with a nonpositive cross term
+
+    This is the form in which submodularity enters: the multilinear extension F of a submodular
+    f satisfies F(x + u e_a + v e_b) = F(x) + u A + v B + u v D with
+    D = E[f(R+a+b) - f(R+a) - f(R+b) + f(R)] <= 0 (the link F -> D <= 0 itself is not
+    formalised here). *)
+Theorem pair_rounding_no_loss : forall (F : vec -> R) (c x : vec) a b A B D,
+  a <> b -> 0 < c a -> 0 < c b -> 0 < x a < 1 -> 0 < x b < 1 -> D <= 0 ->
+  (forall u v, F (fun i => x i + (if Nat.eqb i a then u else 0) + (if Nat.eqb i b then v else 0))
+               = F x + u * A + v * B + u * v * D) ->
+  let al := alpha c x a b in
+  let be := beta c x a b in
+  let d := dir c a b in
+  be / (al + be) * F (move x al d) + al / (al + be) * F (move x (- be) d) >= F x.
+Proof.
+  intros F c x a b A B D Hab Hca Hcb Hxa Hxb HD HF al be d.
+  assert (Hal : 0 < al) by (apply alpha_pos; lra).
+  assert (Hbe : 0 < be) by (apply beta_pos; lra).
+  assert (Hmove : forall t, F (move x t d) = F x + (t / c a) * A + (- (t / c b)) * B
+                                           + (t / c a) * (- (t / c b)) * D).
+  { intros t. rewrite <- HF. f_equal. apply functional_extensionality. intros i.
+    unfold move, d, dir. destruct (Nat.eqb_spec i a) as [->|Ha];
+      [destruct (Nat.eqb_spec a b); [lia|]|destruct (Nat.eqb_spec i b)]; unfold Rdiv; ring. }
+  rewrite !Hmove.
+  set (p := be / (al + be)). set (q := al / (al + be)).
+  assert (Hpq : p + q = 1) by (unfold p, q; field; lra).
+  assert (Hm : p * al + q * (- be) = 0) by (unfold p, q; field; lra).
+  (* the affine part averages to F x; the quadratic part is -D (p al^2 + q be^2)/(ca cb) >= 0 *)
+  assert (Hq : 0 <= - D * (p * (al * al) + q * (be * be)) / (c a * c b)).
+  { apply Rmult_le_pos.
+    - apply Rmult_le_pos; [lra|].
+      assert (0 < p) by (unfold p; apply Rdiv_lt_0_compat; lra).
+      assert (0 < q) by (unfold q; apply Rdiv_lt_0_compat; lra).
+      assert (0 <= al * al) by nra. assert (0 <= be * be) by nra. nra.
+    - apply Rlt_le, Rinv_0_lt_compat, Rmult_lt_0_compat; lra. }
+  apply Rle_ge.
+  replace (p * (F x + al / c a * A + - (al / c b) * B + al / c a * - (al / c b) * D) +
+           q * (F x + - be / c a * A + - (- be / c b) * B + - be / c a * - (- be / c b) * D))
+    with ((p + q) * F x + (p * al + q * (- be)) * (A / c a - B / c b)
+          + (- D * (p * (al * al) + q * (be * be)) / (c a * c b))) by (field; lra).
+  rewrite Hpq, Hm. lra.
 Qed.
