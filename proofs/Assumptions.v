@@ -141,3 +141,9 @@ Locate Tangent.vdot_is_y_dot_z.
 Print Assumptions Tangent.vdot_is_y_dot_z.
 Locate PairRounding.pair_rounding_no_loss.
 Print Assumptions PairRounding.pair_rounding_no_loss.
+
+From DiffKnap Require Import Multilinear.
+Locate Multilinear.pair_rounding_submodular.
+Print Assumptions Multilinear.pair_rounding_submodular.
+Locate Multilinear.ML_is_expectation.
+Print Assumptions Multilinear.ML_is_expectation.
