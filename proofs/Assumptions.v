@@ -95,6 +95,8 @@ Locate Bounds.tsallis_dp_bounds.
 Print Assumptions Bounds.tsallis_dp_bounds.
 Locate Bounds.shannon_le_hard_plus_log_count.
 Print Assumptions Bounds.shannon_le_hard_plus_log_count.
+Locate Bounds.cdp_counts_feasible.
+Print Assumptions Bounds.cdp_counts_feasible.
 Locate Bounds.gini_equals_hard.
 Print Assumptions Bounds.gini_equals_hard.
 Locate Bounds.tsallis_equals_hard.

@@ -263,3 +263,37 @@ Proof.
   { unfold K. assert (0 < g * ln 2) by (apply Rmult_lt_0_compat; lra). nra. }
   rewrite Rabs_pos_eq by lra. lra.
 Qed.
+
+(** ** Exact count of feasible sets by an integer DP (SPEC A.4: |Y| counted exactly) *)
+Fixpoint cdp (m : mode) (l : list itemR) (c : nat) : nat :=
+  match l with
+  | [] => if okb m c 0 then 1 else 0
+  | (t, w) :: l' => cdp m l' c + (if Nat.leb w c then cdp m l' (c - w) else 0)
+  end.
+
+Lemma length_filter_map : forall {A B} (f : B -> bool) (g : A -> B) L,
+  length (filter f (map g L)) = length (filter (fun y => f (g y)) L).
+Proof.
+  induction L as [|y L IH]; simpl; [reflexivity|]. destruct (f (g y)); simpl; auto.
+Qed.
+
+Lemma length_filter_false : forall {A} (f : A -> bool) L, (forall y, f y = false) ->
+  length (filter f L) = 0%nat.
+Proof. induction L as [|y L IH]; intros H; simpl; [reflexivity|]. rewrite H. auto. Qed.
+
+Lemma length_filter_ext : forall {A} (f g : A -> bool) L, (forall y, f y = g y) ->
+  length (filter f L) = length (filter g L).
+Proof. induction L as [|y L IH]; intros H; simpl; [reflexivity|]. rewrite H. destruct (g y); simpl; auto. Qed.
+
+Theorem cdp_counts_feasible : forall m l c, cdp m l c = nfeasible m l c.
+Proof.
+  intros m l. unfold nfeasible. induction l as [|[t w] l IH]; intros c.
+  - simpl. destruct (okb m c 0); reflexivity.
+  - cbn [cdp length allsel]. rewrite filter_app, app_length, !length_filter_map.
+    f_equal.
+    + rewrite IH. apply length_filter_ext. intros y. reflexivity.
+    + destruct (Nat.leb_spec w c) as [Hw|Hw].
+      * rewrite IH. apply length_filter_ext. intros y. simpl. rewrite okb_pick.
+        replace (Nat.leb w c) with true by (symmetry; apply Nat.leb_le; exact Hw). reflexivity.
+      * symmetry. apply length_filter_false. intros y. simpl. apply okb_pick_big. exact Hw.
+Qed.
