@@ -149,3 +149,7 @@ Locate Multilinear.pair_rounding_submodular.
 Print Assumptions Multilinear.pair_rounding_submodular.
 Locate Multilinear.ML_is_expectation.
 Print Assumptions Multilinear.ML_is_expectation.
+
+From DiffKnap Require Import UniformLimit.
+Locate UniformLimit.shannon_marginals_uniform_limit.
+Print Assumptions UniformLimit.shannon_marginals_uniform_limit.
