@@ -153,3 +153,7 @@ Print Assumptions Multilinear.ML_is_expectation.
 From DiffKnap Require Import UniformLimit.
 Locate UniformLimit.shannon_marginals_uniform_limit.
 Print Assumptions UniformLimit.shannon_marginals_uniform_limit.
+
+From DiffKnap Require Import HardLink.
+Locate HardLink.hard_dp_R_is_Z.
+Print Assumptions HardLink.hard_dp_R_is_Z.
