@@ -157,3 +157,9 @@ Print Assumptions UniformLimit.shannon_marginals_uniform_limit.
 From DiffKnap Require Import HardLink.
 Locate HardLink.hard_dp_R_is_Z.
 Print Assumptions HardLink.hard_dp_R_is_Z.
+
+From DiffKnap Require Import Jacobian.
+Locate Jacobian.shannon_jacobian.
+Print Assumptions Jacobian.shannon_jacobian.
+Locate Jacobian.shannon_jacobian_symmetric.
+Print Assumptions Jacobian.shannon_jacobian_symmetric.
