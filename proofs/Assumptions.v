@@ -163,3 +163,5 @@ Locate Jacobian.shannon_jacobian.
 Print Assumptions Jacobian.shannon_jacobian.
 Locate Jacobian.shannon_jacobian_symmetric.
 Print Assumptions Jacobian.shannon_jacobian_symmetric.
+Locate Jacobian.shannon_jacobian_psd.
+Print Assumptions Jacobian.shannon_jacobian_psd.

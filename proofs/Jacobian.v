@@ -3,7 +3,7 @@
     positive semidefinite (SPEC A.4 "Derivatives"). *)
 
 From Coq Require Import List Arith Lia Reals Lra.
-From DiffKnap Require Import Common ShannonDP Sampler Marginals Derivative.
+From DiffKnap Require Import Common ShannonDP Sampler Marginals Derivative Constraints.
 Import ListNotations.
 Open Scope R_scope.
 
@@ -119,4 +119,106 @@ Proof.
   intros g m L C k j. unfold jac. f_equal. f_equal.
   - unfold Ex. f_equal. apply sumR_ext. intros; ring.
   - ring.
+Qed.
+
+(** ** Positive semidefiniteness *)
+
+
+(** Unnormalised expectation. *)
+Definition W (g : R) (m : mode) (L : list itemR) (C : nat) (f : list bool -> R) : R :=
+  sumR (map (fun y => f y * gibbs g m L C y) (allsel (length L))).
+
+Lemma W_ext : forall g m L C f h, (forall y, f y = h y) -> W g m L C f = W g m L C h.
+Proof. intros. unfold W. apply sumR_ext. intros y _. rewrite H. reflexivity. Qed.
+
+Lemma W_plus : forall g m L C f h,
+  W g m L C (fun y => f y + h y) = W g m L C f + W g m L C h.
+Proof.
+  intros. unfold W. induction (allsel (length L)) as [|y A IH]; simpl; [ring|]. rewrite IH. ring.
+Qed.
+
+Lemma W_scale : forall g m L C f a, W g m L C (fun y => a * f y) = a * W g m L C f.
+Proof.
+  intros. unfold W. induction (allsel (length L)) as [|y A IH]; simpl; [ring|]. rewrite IH. ring.
+Qed.
+
+Lemma W_sumn : forall g m L C n (F : nat -> list bool -> R),
+  W g m L C (fun y => sumn n (fun k => F k y)) = sumn n (fun k => W g m L C (F k)).
+Proof.
+  intros g m L C n F. induction n as [|n IH]; simpl.
+  - unfold W. induction (allsel (length L)) as [|y A IH]; simpl; [ring|]. rewrite IH. ring.
+  - rewrite (W_plus g m L C (fun y => sumn n (fun k => F k y)) (F n)), IH. reflexivity.
+Qed.
+
+Lemma W_nonneg : forall g m L C f, (forall y, 0 <= f y) -> 0 <= W g m L C f.
+Proof.
+  intros g m L C f Hf. unfold W. induction (allsel (length L)) as [|y A IH]; simpl; [lra|].
+  assert (0 <= gibbs g m L C y).
+  { unfold gibbs. destruct (okb m C (weight L y)); [apply Rlt_le, exp_pos|lra]. }
+  pose proof (Hf y). assert (0 <= f y * gibbs g m L C y) by (apply Rmult_le_pos; lra). lra.
+Qed.
+
+Lemma W_one : forall g m L C, g <> 0 -> W g m L C (fun _ => 1) = Zdp g m L C.
+Proof.
+  intros g m L C Hg. rewrite Zdp_is_partition by exact Hg. unfold W, partition.
+  apply sumR_ext. intros; ring.
+Qed.
+
+Lemma sumn_mult : forall n f h,
+  sumn n f * sumn n h = sumn n (fun k => sumn n (fun j => f k * h j)).
+Proof.
+  intros n f h. rewrite <- sumn_scale_r. apply sumn_ext. intros k _.
+  rewrite Rmult_comm, <- sumn_scale_r. apply sumn_ext. intros; ring.
+Qed.
+
+Lemma sumn_minus : forall n f h, sumn n (fun k => f k - h k) = sumn n f - sumn n h.
+Proof. induction n; simpl; intros; [ring|rewrite IHn; ring]. Qed.
+
+(** THEOREM: the Jacobian is positive semidefinite: sum_{k,j} z_k z_j J_kj >= 0. *)
+Theorem shannon_jacobian_psd : forall g m L C (z : nat -> R), 0 < g -> 0 < Zdp g m L C ->
+  0 <= sumn (length L) (fun k => sumn (length L) (fun j => z k * z j * jac g m L C k j)).
+Proof.
+  intros g m L C z Hg HZ. set (n := length L). set (Z := Zdp g m L C) in *.
+  set (S := fun y => sumn n (fun k => z k * ind k y)).
+  set (Wf := W g m L C).
+  assert (HEx : forall f, Ex g m L C f = Wf f / Z) by reflexivity.
+  (* the quadratic form equals (Z W(S^2) - W(S)^2) / (g Z^2) *)
+  assert (E1 : sumn n (fun k => sumn n (fun j => z k * z j * Wf (fun y => ind k y * ind j y)))
+               = Wf (fun y => S y * S y)).
+  { unfold S, Wf. rewrite (W_ext g m L C (fun y => sumn n (fun k => z k * ind k y) *
+                                              sumn n (fun k => z k * ind k y))
+                          (fun y => sumn n (fun k => sumn n (fun j =>
+                                      z k * z j * (ind k y * ind j y))))).
+    2:{ intros y. rewrite sumn_mult. apply sumn_ext. intros k _. apply sumn_ext. intros; ring. }
+    rewrite W_sumn. apply sumn_ext. intros k _. rewrite W_sumn. apply sumn_ext.
+    intros j _. rewrite <- W_scale. reflexivity. }
+  assert (E2 : sumn n (fun k => sumn n (fun j => z k * z j * (Wf (ind k) * Wf (ind j))))
+               = Wf S * Wf S).
+  { unfold S, Wf. rewrite W_sumn, sumn_mult. apply sumn_ext. intros k _. apply sumn_ext.
+    intros j _. rewrite !W_scale. ring. }
+  assert (Q : sumn n (fun k => sumn n (fun j => z k * z j * jac g m L C k j))
+              = / g * (Wf (fun y => S y * S y) / Z - (Wf S / Z) * (Wf S / Z))).
+  { unfold jac.
+    rewrite (sumn_ext n _ (fun k => sumn n (fun j =>
+               / g / Z * (z k * z j * Wf (fun y => ind k y * ind j y))
+               - / g / (Z * Z) * (z k * z j * (Wf (ind k) * Wf (ind j)))))).
+    2:{ intros k _. apply sumn_ext. intros j _. rewrite !HEx. field. lra. }
+    rewrite (sumn_ext n _ (fun k => / g / Z * sumn n (fun j => z k * z j * Wf (fun y => ind k y * ind j y))
+                                  - / g / (Z * Z) * sumn n (fun j => z k * z j * (Wf (ind k) * Wf (ind j))))).
+    2:{ intros k _. rewrite <- !sumn_scale_l, <- sumn_minus. reflexivity. }
+    rewrite sumn_minus, !sumn_scale_l, E1, E2. field. lra. }
+  rewrite Q.
+  (* variance: W((S - mu)^2) = W(S^2) - W(S)^2 / Z >= 0 *)
+  set (mu := Wf S / Z).
+  assert (V : 0 <= Wf (fun y => (S y - mu) * (S y - mu))) by (apply W_nonneg; intros; apply Rle_0_sqr).
+  assert (V' : Wf (fun y => (S y - mu) * (S y - mu))
+               = Wf (fun y => S y * S y) - 2 * mu * Wf S + mu * mu * Z).
+  { unfold Wf. rewrite (W_ext g m L C _ (fun y => S y * S y + ((- (2 * mu)) * S y + (mu * mu) * 1)))
+      by (intros; ring).
+    rewrite !W_plus, !W_scale, W_one by lra. fold Z. ring. }
+  assert (0 <= Wf (fun y => S y * S y) / Z - (Wf S / Z) * (Wf S / Z)).
+  { replace (Wf (fun y => S y * S y) / Z - (Wf S / Z) * (Wf S / Z))
+      with (Wf (fun y => (S y - mu) * (S y - mu)) / Z) by (rewrite V'; unfold mu; field; lra).
+    apply Rmult_le_pos; [exact V|apply Rlt_le, Rinv_0_lt_compat; exact HZ]. }
+  apply Rmult_le_pos; [apply Rlt_le, Rinv_0_lt_compat; exact Hg|exact H].
 Qed.
