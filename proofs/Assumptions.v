@@ -165,3 +165,7 @@ Locate Jacobian.shannon_jacobian_symmetric.
 Print Assumptions Jacobian.shannon_jacobian_symmetric.
 Locate Jacobian.shannon_jacobian_psd.
 Print Assumptions Jacobian.shannon_jacobian_psd.
+Locate Jacobian.shannon_topk_jacobian_columns.
+Print Assumptions Jacobian.shannon_topk_jacobian_columns.
+Locate Jacobian.shannon_topk_sum_Jz.
+Print Assumptions Jacobian.shannon_topk_sum_Jz.

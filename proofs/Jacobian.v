@@ -222,3 +222,66 @@ Proof.
     apply Rmult_le_pos; [exact V|apply Rlt_le, Rinv_0_lt_compat; exact HZ]. }
   apply Rmult_le_pos; [apply Rlt_le, Rinv_0_lt_compat; exact Hg|exact H].
 Qed.
+
+(** ** Top-k: the Jacobian has zero column sums, so sum_k (J z)_k = 0 (SPEC A.4 "sum of vjp = 0") *)
+
+Lemma sum_ind_topk : forall (L : list itemR) y, length y = length L -> Forall (fun it => snd it = 1%nat) L ->
+  sumn (length L) (fun k => ind k y) = INR (weight L y).
+Proof.
+  intros L y Hy Hw. rewrite weight_as_sum by exact Hy. apply sumn_ext. intros k Hk.
+  unfold ind, wk.
+  assert (Hn : nth k (map snd L) 0%nat = 1%nat).
+  { rewrite Forall_forall in Hw. rewrite (nth_indep _ _ (snd (0, 0%nat))) by (rewrite map_length; lia).
+    rewrite map_nth. apply Hw. apply nth_In. exact Hk. }
+  rewrite Hn. reflexivity.
+Qed.
+
+Theorem shannon_topk_jacobian_columns : forall g L K j, 0 < g -> 0 < Zdp g Exact L K ->
+  Forall (fun it => snd it = 1%nat) L ->
+  sumn (length L) (fun k => jac g Exact L K k j) = 0.
+Proof.
+  intros g L K j Hg HZ Hw.
+  set (n := length L). set (Z := Zdp g Exact L K) in *.
+  (* on every set of positive Gibbs weight, sum_k ind_k = K *)
+  assert (HK : forall f, W g Exact L K (fun y => sumn n (fun k => ind k y) * f y)
+                         = INR K * W g Exact L K f).
+  { intros f. rewrite <- W_scale. unfold W. apply sumR_ext. intros y Hy.
+    apply allsel_length in Hy. unfold gibbs.
+    destruct (okb Exact K (weight L y)) eqn:E; [|ring].
+    apply okb_ok in E. simpl in E. unfold n. rewrite sum_ind_topk by assumption. rewrite E. ring. }
+  unfold jac, Ex. fold Z.
+  rewrite (sumn_ext n _ (fun k => / g / Z * W g Exact L K (fun y => ind k y * ind j y)
+                                 - / g / (Z * Z) * (W g Exact L K (ind j) * W g Exact L K (ind k)))).
+  2:{ intros k _. unfold W. fold n. field. lra. }
+  rewrite sumn_minus, !sumn_scale_l.
+  rewrite <- (W_sumn g Exact L K n (fun k y => ind k y * ind j y)).
+  rewrite (W_ext g Exact L K (fun y => sumn n (fun k => ind k y * ind j y))
+             (fun y => sumn n (fun k => ind k y) * ind j y))
+    by (intros y; rewrite <- sumn_scale_r; reflexivity).
+  rewrite HK.
+  rewrite <- (W_sumn g Exact L K n (fun k => ind k)).
+  rewrite (W_ext g Exact L K (fun y => sumn n (fun k => ind k y))
+             (fun y => sumn n (fun k => ind k y) * 1)) by (intros; ring).
+  rewrite HK, W_one by lra. fold Z. field. lra.
+Qed.
+
+Corollary shannon_topk_sum_Jz : forall g L K (z : nat -> R), 0 < g -> 0 < Zdp g Exact L K ->
+  Forall (fun it => snd it = 1%nat) L ->
+  sumn (length L) (fun k => sumn (length L) (fun j => jac g Exact L K k j * z j)) = 0.
+Proof.
+  intros g L K z Hg HZ Hw.
+  rewrite (sumn_ext _ _ (fun k => sumn (length L) (fun j => z j * jac g Exact L K k j)))
+    by (intros; apply sumn_ext; intros; ring).
+  (* swap the two finite sums *)
+  assert (Swap : forall n m (F : nat -> nat -> R),
+            sumn n (fun k => sumn m (fun j => F k j)) = sumn m (fun j => sumn n (fun k => F k j))).
+  { intros n m F. induction n as [|n IH].
+    - simpl. clear. induction m; simpl; [reflexivity|rewrite <- IHm; ring].
+    - simpl. rewrite IH. rewrite <- sumn_plus. reflexivity. }
+  rewrite Swap.
+  rewrite (sumn_ext _ _ (fun j => z j * sumn (length L) (fun k => jac g Exact L K k j)))
+    by (intros; rewrite <- sumn_scale_l; reflexivity).
+  rewrite (sumn_ext _ _ (fun _ => 0))
+    by (intros j _; rewrite shannon_topk_jacobian_columns by assumption; ring).
+  clear. induction (length L); simpl; [reflexivity|rewrite IHn; ring].
+Qed.
