@@ -169,3 +169,7 @@ Locate Jacobian.shannon_topk_jacobian_columns.
 Print Assumptions Jacobian.shannon_topk_jacobian_columns.
 Locate Jacobian.shannon_topk_sum_Jz.
 Print Assumptions Jacobian.shannon_topk_sum_Jz.
+
+From DiffKnap Require Import VJP.
+Locate VJP.vjpl_is_dpick.
+Print Assumptions VJP.vjpl_is_dpick.

@@ -1,0 +1,117 @@
+(** The VJP of SPEC A.3 algorithm 4.  With a pick-probability table Q and a table Qdot of its
+    tangents, the backward tangent
+      Edot_n = 0,
+      Edot_{i-1}(c) = Edot_i(c)(1 - Q_i(c)) - E_i(c) Qdot_i(c)
+                      + [c + w_i <= C](Edot_i(c + w_i) Q_i(c + w_i) + E_i(c + w_i) Qdot_i(c + w_i)),
+      vjp_i = sum_c (Edot_i(c) Q_i(c) + E_i(c) Qdot_i(c))
+    computes vjp_i = sum_y [y_i] Pdot(y), Pdot the product-rule tangent of the path probability.
+    With the Shannon local tangent Qdot = q(1-q)/gamma (Vdot(c-w) + z_i - Vdot(c)), Pdot(y) =
+    P(y)(<z,y> - Vdot_n(C))/gamma, so vjp_i = Cov(Y_i, <z,Y>)/gamma = (J z)_i. *)
+
+From Coq Require Import List Arith Lia Reals Lra.
+From DiffKnap Require Import Common ShannonDP Sampler Marginals Constraints Tangent.
+Import ListNotations.
+Open Scope R_scope.
+
+(** Product-rule tangent of the path probability. *)
+Fixpoint dpath (Qf Qd : qtable) (l : list itemR) (c : nat) (y : list bool) : R :=
+  match l, y with
+  | (t, w) :: l', b :: y' =>
+      if Nat.leb w c then
+        (if b then Qd ((t, w) :: l') c * pathprob Qf l' (c - w) y'
+                   + Qf ((t, w) :: l') c * dpath Qf Qd l' (c - w) y'
+         else - Qd ((t, w) :: l') c * pathprob Qf l' c y'
+              + (1 - Qf ((t, w) :: l') c) * dpath Qf Qd l' c y')
+      else (if b then 0 else dpath Qf Qd l' c y')
+  | _, _ => 0
+  end.
+
+Lemma dpath_sum_zero : forall Qf Qd l c,
+  sumR (map (dpath Qf Qd l c) (allsel (length l))) = 0.
+Proof.
+  intros Qf Qd l. induction l as [|[t w] l IH]; intros c; simpl; [ring|].
+  rewrite map_app, sumR_app, !map_map. simpl.
+  destruct (Nat.leb w c).
+  - rewrite !sumR_plus2, !sumR_scale, !sampler_paths_sum_to_one, !IH. ring.
+  - rewrite (sumR_zero (fun _ => 0)) by reflexivity. rewrite IH. ring.
+Qed.
+
+(** One step of the backward tangent. *)
+Definition Edstep (Qf Qd : qtable) (l : list itemR) (mu mud : nat -> R) : nat -> R :=
+  fun c => mud c * (1 - qeff Qf l c) - mu c * qeff Qd l c
+           + (mud (c + wof l)%nat * qeff Qf l (c + wof l)%nat
+              + mu (c + wof l)%nat * qeff Qd l (c + wof l)%nat).
+
+(** vjp_n, ..., vjp_1 (list order) from rows E_n = mu, Edot_n = mud. *)
+Fixpoint vjpl (Qf Qd : qtable) (N : nat) (l : list itemR) (mu mud : nat -> R) : list R :=
+  match l with
+  | [] => []
+  | it :: l' =>
+      sumn N (fun c => mud c * qeff Qf (it :: l') c + mu c * qeff Qd (it :: l') c)
+      :: vjpl Qf Qd N l' (Estep Qf (it :: l') mu) (Edstep Qf Qd (it :: l') mu mud)
+  end.
+
+Definition dmix (Qf Qd : qtable) (N : nat) (l : list itemR) (mu mud : nat -> R) (y : list bool) : R :=
+  sumn N (fun c => mud c * pathprob Qf l c y + mu c * dpath Qf Qd l c y).
+
+Lemma Edstep_supp : forall Qf Qd N l mu mud, supp N mu -> supp N mud ->
+  supp N (Edstep Qf Qd l mu mud).
+Proof.
+  intros Qf Qd N l mu mud H1 H2 c Hc. unfold Edstep. rewrite !H1, !H2 by lia. ring.
+Qed.
+
+Lemma dmix_step : forall Qf Qd N t w l mu mud y, supp N mu -> supp N mud ->
+  dmix Qf Qd N ((t, w) :: l) mu mud (false :: y) + dmix Qf Qd N ((t, w) :: l) mu mud (true :: y)
+  = dmix Qf Qd N l (Estep Qf ((t, w) :: l) mu) (Edstep Qf Qd ((t, w) :: l) mu mud) y.
+Proof.
+  intros Qf Qd N t w l mu mud y Hs Hsd. unfold dmix, Estep, Edstep. simpl wof.
+  set (it := (t, w)). set (qe := qeff Qf (it :: l)). set (qd := qeff Qd (it :: l)).
+  set (P := fun c => pathprob Qf l c y). set (D := fun c => dpath Qf Qd l c y).
+  (* pointwise forms with qeff *)
+  rewrite (sumn_ext N (fun c => mud c * pathprob Qf (it :: l) c (true :: y)
+                                + mu c * dpath Qf Qd (it :: l) c (true :: y))
+             (fun c => mud c * qe c * P (c - w)%nat + mu c * qd c * P (c - w)%nat
+                       + mu c * qe c * D (c - w)%nat)).
+  2:{ intros c _. unfold qe, qd, qeff, P, D, it. simpl. destruct (Nat.leb w c); ring. }
+  rewrite (sumn_ext N (fun c => mud c * pathprob Qf (it :: l) c (false :: y)
+                                + mu c * dpath Qf Qd (it :: l) c (false :: y))
+             (fun c => mud c * (1 - qe c) * P c - mu c * qd c * P c + mu c * (1 - qe c) * D c)).
+  2:{ intros c _. unfold qe, qd, qeff, P, D, it. simpl. destruct (Nat.leb w c); ring. }
+  rewrite !sumn_plus.
+  pose proof (shift_lemma Qf N t w l mud P Hsd) as S1.
+  pose proof (shift_lemma Qd N t w l mu P Hs) as S2.
+  pose proof (shift_lemma Qf N t w l mu D Hs) as S3.
+  fold it qe in S1, S3. fold it qd in S2. cbv beta in S1, S2, S3.
+  rewrite S1, S2, S3.
+  assert (Hm : forall f h, sumn N (fun c => f c - h c) = sumn N f - sumn N h).
+  { intros f h. clear. induction N; simpl; [ring|rewrite IHN; ring]. }
+  rewrite Hm.
+  rewrite <- !sumn_plus. rewrite <- Hm. rewrite <- !sumn_plus.
+  apply sumn_ext. intros c _. unfold P, D. ring.
+Qed.
+
+(** THEOREM (backward tangent = derivative of the pick probabilities). *)
+Theorem vjpl_is_dpick : forall Qf Qd N l mu mud k, supp N mu -> supp N mud ->
+  (k < length l)%nat ->
+  nth k (vjpl Qf Qd N l mu mud) 0
+  = sumR (map (fun y => if nth k y false then dmix Qf Qd N l mu mud y else 0) (allsel (length l))).
+Proof.
+  intros Qf Qd N l. induction l as [|[t w] l IH]; intros mu mud k Hs Hsd Hk;
+    [simpl in Hk; lia|].
+  simpl length. simpl allsel. rewrite sumR_cons_split. destruct k as [|k].
+  - simpl nth. unfold dmix.
+    rewrite (sumR_ext _ (fun y => sumn N (fun c =>
+               mud c * qeff Qf ((t, w) :: l) c * pathprob Qf l (c - w)%nat y
+               + mu c * qeff Qd ((t, w) :: l) c * pathprob Qf l (c - w)%nat y
+               + mu c * qeff Qf ((t, w) :: l) c * dpath Qf Qd l (c - w)%nat y))).
+    2:{ intros y _. rewrite Rplus_0_l. apply sumn_ext. intros c _. unfold qeff. simpl.
+        destruct (Nat.leb w c); ring. }
+    rewrite sumR_sumn_swap. apply sumn_ext. intros c _.
+    rewrite !sumR_plus2, (sumR_scale (pathprob Qf l (c - w)%nat)).
+    rewrite (sumR_scale (pathprob Qf l (c - w)%nat) (mu c * qeff Qd ((t, w) :: l) c)).
+    rewrite (sumR_scale (dpath Qf Qd l (c - w)%nat)).
+    rewrite sampler_paths_sum_to_one, dpath_sum_zero. unfold qeff. ring.
+  - simpl nth. simpl in Hk. rewrite IH by (auto using Estep_supp, Edstep_supp; lia).
+    apply sumR_ext. intros y _. destruct (nth k y false); [|ring].
+    symmetry. apply dmix_step; assumption.
+Qed.
