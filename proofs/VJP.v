@@ -115,3 +115,63 @@ Proof.
     apply sumR_ext. intros y _. destruct (nth k y false); [|ring].
     symmetry. apply dmix_step; assumption.
 Qed.
+
+(** ** The local tangent Qdot = q(1-q)/gamma (Vdot_{i-1}(c - w_i) + z_i - Vdot_{i-1}(c))
+
+    z is indexed by position in the full list of length n0 (0 = head = item n); for a suffix l
+    of the full list, its own positions are shifted by n0 - length l. *)
+Definition zsub (n0 : nat) (z : nat -> R) (l : list itemR) : nat -> R :=
+  fun k => z (n0 - length l + k)%nat.
+
+Definition Qd_sigmoid (Qf : qtable) (g : R) (n0 : nat) (z : nat -> R) : qtable :=
+  fun l c =>
+    match l with
+    | [] => 0
+    | (t, w) :: l' =>
+        if Nat.leb w c then
+          Qf l c * (1 - Qf l c) / g *
+          (vdot Qf l' (zsub n0 z l') (c - w) + z (n0 - length l)%nat - vdot Qf l' (zsub n0 z l') c)
+        else 0
+    end.
+
+Lemma vdot_ext : forall Qf l z z' c, (forall k, z k = z' k) -> vdot Qf l z c = vdot Qf l z' c.
+Proof.
+  intros Qf l. induction l as [|[t w] l IH]; intros z z' c H; simpl; [reflexivity|].
+  rewrite !(IH (fun k => z (S k)) (fun k => z' (S k))) by (intros; apply H). rewrite H.
+  reflexivity.
+Qed.
+
+Lemma zscore_ext : forall n z z' y, (forall k, z k = z' k) -> zscore n z y = zscore n z' y.
+Proof. intros. unfold zscore. apply sumn_ext. intros k _. rewrite H. reflexivity. Qed.
+
+Lemma zscore_cons : forall n z b y,
+  zscore (S n) z (b :: y) = (if b then z 0%nat else 0) + zscore n (fun k => z (S k)) y.
+Proof. intros. unfold zscore. rewrite sumn_head. reflexivity. Qed.
+
+(** THEOREM: with this local tangent, for ANY table Q, the path-probability tangent is
+    Pdot(y) = P(y) (<z,y> - Vdot(c)) / gamma (the log-derivatives telescope along the path). *)
+Theorem dpath_sigmoid : forall Qf g n0 z l c y, g <> 0 -> (length l <= n0)%nat ->
+  length y = length l ->
+  dpath Qf (Qd_sigmoid Qf g n0 z) l c y
+  = / g * pathprob Qf l c y * (zscore (length l) (zsub n0 z l) y - vdot Qf l (zsub n0 z l) c).
+Proof.
+  intros Qf g n0 z l. induction l as [|[t w] l IH]; intros c y Hg Hn Hy.
+  - destruct y; [|discriminate]. simpl. unfold zscore. simpl. ring.
+  - destruct y as [|b y]; [discriminate|]. simpl in Hy, Hn. injection Hy as Hy.
+    assert (Hz : forall k, zsub n0 z ((t, w) :: l) (S k) = zsub n0 z l k).
+    { intros k. unfold zsub. simpl length. f_equal. lia. }
+    assert (Hz0 : zsub n0 z ((t, w) :: l) 0%nat = z (n0 - S (length l))%nat).
+    { unfold zsub. simpl length. f_equal. lia. }
+    cbn [length]. rewrite zscore_cons, Hz0.
+    rewrite (zscore_ext _ (fun k => zsub n0 z ((t, w) :: l) (S k)) (zsub n0 z l) y Hz).
+    cbn [vdot]. rewrite !(vdot_ext Qf l (fun k => zsub n0 z ((t, w) :: l) (S k)) (zsub n0 z l))
+      by exact Hz.
+    rewrite Hz0.
+    cbn [dpath pathprob]. unfold Qd_sigmoid. cbn [length].
+    set (q := Qf ((t, w) :: l) c).
+    destruct (Nat.leb w c); destruct b.
+    + rewrite IH by (auto; lia). field. exact Hg.
+    + rewrite IH by (auto; lia). field. exact Hg.
+    + ring.
+    + rewrite IH by (auto; lia). ring.
+Qed.
