@@ -173,3 +173,9 @@ Print Assumptions Jacobian.shannon_topk_sum_Jz.
 From DiffKnap Require Import VJP.
 Locate VJP.vjpl_is_dpick.
 Print Assumptions VJP.vjpl_is_dpick.
+Locate VJP.dpath_sigmoid.
+Print Assumptions VJP.dpath_sigmoid.
+Locate VJP.vjp_covariance.
+Print Assumptions VJP.vjp_covariance.
+Locate VJP.shannon_vjp_is_Jz.
+Print Assumptions VJP.shannon_vjp_is_Jz.

@@ -9,7 +9,7 @@
     P(y)(<z,y> - Vdot_n(C))/gamma, so vjp_i = Cov(Y_i, <z,Y>)/gamma = (J z)_i. *)
 
 From Coq Require Import List Arith Lia Reals Lra.
-From DiffKnap Require Import Common ShannonDP Sampler Marginals Constraints Tangent.
+From DiffKnap Require Import Common ShannonDP Sampler Marginals Constraints Tangent Jacobian.
 Import ListNotations.
 Open Scope R_scope.
 
@@ -174,4 +174,101 @@ Proof.
     + rewrite IH by (auto; lia). field. exact Hg.
     + ring.
     + rewrite IH by (auto; lia). ring.
+Qed.
+
+(** ** The VJP output *)
+
+Lemma sumR_plus2_neg : forall {A} (f h : A -> R) L,
+  sumR (map (fun y => f y - h y) L) = sumR (map f L) - sumR (map h L).
+Proof. induction L; simpl; [ring|rewrite IHL; ring]. Qed.
+
+(** vjp from E_n = indicator of C and Edot_n = 0. *)
+Definition vjp (Qf Qd : qtable) (l : list itemR) (C : nat) : list R :=
+  vjpl Qf Qd (S C) l (delta C) (fun _ => 0).
+
+Lemma dmix_delta : forall Qf Qd C l y,
+  dmix Qf Qd (S C) l (delta C) (fun _ => 0) y = dpath Qf Qd l C y.
+Proof.
+  intros Qf Qd C l y. unfold dmix, delta. simpl. rewrite Nat.eqb_refl.
+  rewrite (sumn_ext C _ (fun _ => 0)).
+  - assert (Z0 : forall k, sumn k (fun _ => 0) = 0).
+    { induction k; simpl; [reflexivity|rewrite IHk; ring]. }
+    rewrite Z0. ring.
+  - intros i Hi. destruct (Nat.eqb_spec i C); [lia|ring].
+Qed.
+
+Lemma supp_zero : forall N, supp N (fun _ => 0).
+Proof. intros N c _. reflexivity. Qed.
+
+(** THEOREM (any table Q, Shannon-form local tangent):
+    vjp_k = (E[Y_k <z,Y>] - y_k Vdot_n(C)) / gamma, expectations under the sampler's law. *)
+Theorem vjp_covariance : forall Qf g z l C k, g <> 0 -> (k < length l)%nat ->
+  nth k (vjp Qf (Qd_sigmoid Qf g (length l) z) l C) 0
+  = / g * (sumR (map (fun y => if nth k y false then pathprob Qf l C y * zscore (length l) z y
+                               else 0) (allsel (length l)))
+           - vdot Qf l z C * nth k (marginals Qf l C) 0).
+Proof.
+  intros Qf g z l C k Hg Hk. unfold vjp.
+  rewrite vjpl_is_dpick by (auto using delta_supp, supp_zero).
+  rewrite marginals_are_pick_probabilities by exact Hk.
+  assert (Hzs : forall k', zsub (length l) z l k' = z k')
+    by (intros; unfold zsub; f_equal; lia).
+  rewrite Rmult_comm, <- sumR_scale, <- sumR_plus2_neg, Rmult_comm, <- sumR_scale.
+  apply sumR_ext. intros y Hy. apply allsel_length in Hy.
+  rewrite dmix_delta. destruct (nth k y false); [|ring].
+  rewrite dpath_sigmoid by (auto; lia).
+  rewrite (zscore_ext _ _ z y Hzs), (vdot_ext Qf l _ z C Hzs). ring.
+Qed.
+
+(** THEOREM (Shannon: the VJP recursion outputs J z): with the Shannon table, the Shannon local
+    tangent q(1-q)/gamma (...) and Z_n(C) > 0, vjp_k = sum_j J_kj z_j, J the Jacobian of the
+    marginals (Jacobian.shannon_jacobian). *)
+Theorem shannon_vjp_is_Jz : forall g m z l C k, 0 < g -> 0 < Zdp g m l C ->
+  (k < length l)%nat ->
+  nth k (vjp (Qshannon g m) (Qd_sigmoid (Qshannon g m) g (length l) z) l C) 0
+  = sumn (length l) (fun j => jac g m l C k j * z j).
+Proof.
+  intros g m z l C k Hg HZ Hk.
+  rewrite vjp_covariance by (auto; lra).
+  set (n := length l). set (Z := Zdp g m l C) in *. set (A := allsel n).
+  set (S := fun y => sumn n (fun j => z j * ind j y)).
+  assert (HS : forall y, zscore n z y = S y).
+  { intros y. unfold zscore, S. apply sumn_ext. intros j _. unfold ind.
+    destruct (nth j y false); ring. }
+  assert (HP : forall y, In y A -> pathprob (Qshannon g m) l C y = gibbs g m l C y / Z).
+  { intros y Hy. apply allsel_length in Hy. apply shannon_sampler_is_gibbs; auto. }
+  (* the three expectations *)
+  assert (E1 : sumR (map (fun y => if nth k y false
+                                   then pathprob (Qshannon g m) l C y * zscore n z y else 0) A)
+               = W g m l C (fun y => ind k y * S y) / Z).
+  { unfold W, Rdiv. fold n A. rewrite Rmult_comm, <- sumR_scale. apply sumR_ext.
+    intros y Hy. rewrite HP by exact Hy. rewrite HS. unfold ind.
+    destruct (nth k y false); unfold Rdiv; ring. }
+  assert (E2 : vdot (Qshannon g m) l z C = W g m l C S / Z).
+  { rewrite vdot_expectation. unfold W, Rdiv. fold n A. rewrite Rmult_comm, <- sumR_scale.
+    apply sumR_ext. intros y Hy. rewrite HP by exact Hy. rewrite HS. unfold Rdiv. ring. }
+  assert (E3 : nth k (marginals (Qshannon g m) l C) 0 = W g m l C (ind k) / Z).
+  { rewrite marginal_as_ratio by auto. reflexivity. }
+  rewrite E1, E2, E3.
+  (* the right-hand side *)
+  unfold jac, Ex. fold Z n.
+  rewrite (sumn_ext n _ (fun j => / g / Z * (z j * W g m l C (fun y => ind k y * ind j y))
+                                 - / g / (Z * Z) * W g m l C (ind k) * (z j * W g m l C (ind j)))).
+  2:{ intros j _. unfold W. fold n A. field. lra. }
+  assert (Hm : forall f h, sumn n (fun j => f j - h j) = sumn n f - sumn n h).
+  { intros f h. clear. induction n; simpl; [ring|rewrite IHn; ring]. }
+  rewrite Hm, sumn_scale_l.
+  rewrite sumn_scale_l.
+  rewrite (sumn_ext n (fun j => z j * W g m l C (fun y => ind k y * ind j y))
+             (fun j => W g m l C (fun y => z j * (ind k y * ind j y))))
+    by (intros; rewrite W_scale; reflexivity).
+  rewrite (sumn_ext n (fun j => z j * W g m l C (ind j))
+             (fun j => W g m l C (fun y => z j * ind j y)))
+    by (intros; rewrite W_scale; reflexivity).
+  rewrite <- (W_sumn g m l C n (fun j y => z j * (ind k y * ind j y))).
+  rewrite <- (W_sumn g m l C n (fun j y => z j * ind j y)).
+  rewrite (W_ext g m l C (fun y => sumn n (fun j => z j * (ind k y * ind j y)))
+             (fun y => ind k y * S y)).
+  2:{ intros y. unfold S. rewrite <- sumn_scale_l. apply sumn_ext. intros; ring. }
+  fold S. field. lra.
 Qed.
