@@ -179,3 +179,7 @@ Locate VJP.vjp_covariance.
 Print Assumptions VJP.vjp_covariance.
 Locate VJP.shannon_vjp_is_Jz.
 Print Assumptions VJP.shannon_vjp_is_Jz.
+
+From DiffKnap Require Import HardLimit.
+Locate HardLimit.shannon_marginals_to_hard_indicator.
+Print Assumptions HardLimit.shannon_marginals_to_hard_indicator.
