@@ -183,3 +183,9 @@ Print Assumptions VJP.shannon_vjp_is_Jz.
 From DiffKnap Require Import HardLimit.
 Locate HardLimit.shannon_marginals_to_hard_indicator.
 Print Assumptions HardLimit.shannon_marginals_to_hard_indicator.
+
+From DiffKnap Require Import Sparsity.
+Locate Sparsity.gini_marginals_sparse.
+Print Assumptions Sparsity.gini_marginals_sparse.
+Locate Sparsity.tsallis_marginals_sparse.
+Print Assumptions Sparsity.tsallis_marginals_sparse.
