@@ -5,6 +5,8 @@ From DiffKnap Require Import HardDP.
 
 Locate HardDP.hard_dp_is_max.
 Print Assumptions HardDP.hard_dp_is_max.
+Locate HardDP.hard_dp_is_max_in_order.
+Print Assumptions HardDP.hard_dp_is_max_in_order.
 
 From DiffKnap Require Import ShannonDP.
 Locate ShannonDP.Zdp_is_partition.

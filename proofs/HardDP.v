@@ -8,7 +8,7 @@ From DiffKnap Require Import Common.
 Import ListNotations.
 Open Scope Z_scope.
 
-Definition itemZ := (Z * nat)%type.
+Notation itemZ := (Z * nat)%type.
 
 (** <theta, y>. *)
 Fixpoint score (l : list itemZ) (y : list bool) : Z :=
@@ -167,3 +167,66 @@ Example hard_dp_example :
   dp Knapsack [(4, 2%nat); (2, 1%nat); (3, 2%nat)] 3 = Some 6
   /\ argsel Knapsack [(4, 2%nat); (2, 1%nat); (3, 2%nat)] 3 = [true; true; false].
 Proof. split; reflexivity. Qed.
+
+(** ** The same theorem with the items in processing order
+
+    [items] lists item 1 first; the DP runs on [rev items] (our list convention) and selections
+    [y] are aligned with [items]. *)
+
+Lemma score_app : forall l1 l2 y1 y2, length y1 = length l1 ->
+  score (l1 ++ l2) (y1 ++ y2) = score l1 y1 + score l2 y2.
+Proof.
+  induction l1 as [|[t w] l1 IH]; intros l2 y1 y2 H; destruct y1 as [|b y1]; simpl in *;
+    try discriminate; [lia|]. rewrite IH by lia. lia.
+Qed.
+
+Lemma weight_app : forall {A} (l1 l2 : list (A * nat)) y1 y2, length y1 = length l1 ->
+  weight (l1 ++ l2) (y1 ++ y2) = (weight l1 y1 + weight l2 y2)%nat.
+Proof.
+  intros A. induction l1 as [|[t w] l1 IH]; intros l2 y1 y2 H; destruct y1 as [|b y1];
+    simpl in *; try discriminate; [lia|]. rewrite IH by lia. lia.
+Qed.
+
+Lemma score_rev : forall l y, length y = length l -> score (rev l) (rev y) = score l y.
+Proof.
+  induction l as [|[t w] l IH]; intros y H; destruct y as [|b y]; simpl in *; try discriminate;
+    [reflexivity|].
+  rewrite score_app by (rewrite !rev_length; lia). rewrite IH by lia. simpl. lia.
+Qed.
+
+Lemma weight_rev : forall {A} (l : list (A * nat)) y, length y = length l ->
+  weight (rev l) (rev y) = weight l y.
+Proof.
+  intros A. induction l as [|[t w] l IH]; intros y H; destruct y as [|b y]; simpl in *;
+    try discriminate; [reflexivity|].
+  rewrite weight_app by (rewrite !rev_length; lia). rewrite IH by lia. simpl. lia.
+Qed.
+
+Theorem hard_dp_is_max_in_order : forall m items C,
+  let V := dp m (rev items) C in
+  (forall y, length y = length items -> ok m C (weight items y) ->
+     exists v, V = Some v /\ score items y <= v) /\
+  (forall v, V = Some v ->
+     let y := rev (argsel m (rev items) C) in
+     length y = length items /\ ok m C (weight items y) /\ score items y = v) /\
+  (V = None -> forall y, length y = length items -> ~ ok m C (weight items y)).
+Proof.
+  intros m items C V.
+  destruct (hard_dp_is_max m (rev items) C) as [H1 [H2 H3]].
+  split; [|split].
+  - intros y Hy Hok. destruct (H1 (rev y)) as [v [Hv Hle]].
+    + rewrite !rev_length. exact Hy.
+    + rewrite weight_rev by exact Hy. exact Hok.
+    + exists v. split; [exact Hv|]. rewrite score_rev in Hle by exact Hy. exact Hle.
+  - intros v Hv y. destruct (H2 v Hv) as [Hl [Hok Hs]].
+    assert (Hly : length y = length items).
+    { unfold y. rewrite rev_length, Hl, rev_length. reflexivity. }
+    split; [exact Hly|].
+    assert (Hr : rev y = argsel m (rev items) C) by (unfold y; apply rev_involutive).
+    split.
+    + rewrite <- (weight_rev items y Hly). rewrite Hr. exact Hok.
+    + rewrite <- (score_rev items y Hly). rewrite Hr. exact Hs.
+  - intros Hn y Hy Hok. apply (H3 Hn (rev y)).
+    + rewrite !rev_length. exact Hy.
+    + rewrite weight_rev by exact Hy. exact Hok.
+Qed.
