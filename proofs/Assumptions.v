@@ -41,6 +41,10 @@ Locate SmoothMax.tsallis_gap.
 Print Assumptions SmoothMax.tsallis_gap.
 Locate SmoothMax.tsallis_sparse.
 Print Assumptions SmoothMax.tsallis_sparse.
+Locate SmoothMax.H_alpha_2_is_gini.
+Print Assumptions SmoothMax.H_alpha_2_is_gini.
+Locate SmoothMax.H_alpha_15_is_tsallis.
+Print Assumptions SmoothMax.H_alpha_15_is_tsallis.
 
 From DiffKnap Require Import GiniWitness.
 Locate GiniWitness.gini_not_permutation_invariant.

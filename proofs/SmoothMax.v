@@ -413,3 +413,20 @@ Proof.
       rewrite sqrt_1''. field.
     + unfold q_of_c. rewrite sqrt_1''. field.
 Qed.
+
+(** ** General alpha-Tsallis entropy: alpha = 2 is gini, alpha = 1.5 is tsallis-1.5 *)
+Definition H_alpha (a q : R) : R :=
+  / (a * (a - 1)) * (1 - Rpower q a - Rpower (1 - q) a).
+
+Lemma H_alpha_2_is_gini : forall q, 0 < q < 1 -> H_alpha 2 q = H_gini q.
+Proof.
+  intros q Hq. unfold H_alpha, H_gini.
+  replace 2 with (INR 2) by (simpl; ring).
+  rewrite !Rpower_pow by lra. simpl. field.
+Qed.
+
+Lemma H_alpha_15_is_tsallis : forall q, 0 < q < 1 -> H_alpha (3 / 2) q = H_tsallis q.
+Proof.
+  intros q Hq. unfold H_alpha, H_tsallis.
+  rewrite !pow15_Rpower by lra. field.
+Qed.
