@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check of the project on a fresh Debian machine: installs the system packages it
-# needs (CBC for the ILP ground truth, Coq and Gappa for proofs/), then lints, tests, proofs
+# needs (CBC for the ILP ground truth, Coq and Flocq for proofs/), then lints, tests, proofs
 # and a bounded fuzzing pass. Exit status 0 iff everything passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 # --- system packages -------------------------------------------------------------------
 APT_PACKAGES=(coinor-libcbc-dev pkg-config)
 if [ -f proofs/Makefile ]; then
-  APT_PACKAGES+=(coq libcoq-interval libcoq-coquelicot libcoq-flocq gappa libcoq-gappa)
+  APT_PACKAGES+=(make coq libcoq-stdlib libcoq-flocq)
 fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -32,6 +32,9 @@ cargo clippy --all-targets --features cbc -- -D warnings
 # --- tests -----------------------------------------------------------------------------
 echo "== cargo test --release --features cbc"
 cargo test --release --features cbc
+
+echo "== cargo doc (warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 
 echo "== README main command"
 cargo run --release --quiet -- demo >/dev/null

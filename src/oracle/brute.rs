@@ -67,9 +67,9 @@ pub fn hard_optimum<T: Ordered>(inst: &Instance<T>) -> Result<(T, Vec<Vec<bool>>
 pub struct Gibbs {
     /// gamma ln sum_y exp(<theta,y>/gamma): the shannon operator's value.
     pub value: f64,
-    /// E[y]: the shannon marginals.
+    /// E(y): the shannon marginals.
     pub mean: Vec<f64>,
-    /// Cov[y] / gamma: the Hessian of the value, i.e. the Jacobian of the marginals.
+    /// Cov(y) / gamma: the Hessian of the value, i.e. the Jacobian of the marginals.
     pub hessian: Vec<Vec<f64>>,
     /// The feasible sets and their probabilities.
     pub law: Vec<(Vec<bool>, f64)>,

@@ -21,7 +21,7 @@ fn h_prime(kind: RegKind, q: f64) -> f64 {
     }
 }
 
-/// argmax over q in [0,1] of q p + (1-q) s + gamma H(q), by bisection on the decreasing
+/// argmax over q in `[0,1]` of q p + (1-q) s + gamma H(q), by bisection on the decreasing
 /// derivative (p - s) + gamma H'(q); the objective is then evaluated from its definition.
 pub fn two_way(kind: RegKind, s: f64, p: f64, gamma: f64) -> (f64, f64) {
     let obj = |q: f64| q * p + (1.0 - q) * s + gamma * kind.entropy(q);
