@@ -34,11 +34,23 @@ fn replay_f64_vs_exact() {
     assert!(replay("f64_vs_exact", diffknap::check::f64_matches_exact) > 0);
 }
 
+#[test]
+fn replay_certified() {
+    assert!(replay("certified", diffknap::check::certified_encloses) > 0);
+}
+
+#[test]
+fn replay_submod() {
+    assert!(replay("submod", diffknap::check::submod_within_ratios) > 0);
+}
+
 proptest::proptest! {
     /// The check bodies hold on random bytes too (a cheap, always-on fuzzing pass).
     #[test]
     fn check_bodies_hold_on_random_bytes(data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64)) {
         diffknap::check::f64_matches_exact(&data);
         diffknap::check::jsonl_never_panics(&data);
+        diffknap::check::certified_encloses(&data);
+        diffknap::check::submod_within_ratios(&data);
     }
 }

@@ -12,9 +12,7 @@ use diffknap::submod::continuous::{
     ContinuousGreedyOptions, continuous_greedy, fractional_point, integral_part, query_bounds,
 };
 use diffknap::submod::ene_nguyen::{EneNguyenOptions, ene_nguyen_with};
-use diffknap::submod::enumeration::{
-    enumeration, enumeration_query_bound, sviridenko, threshold_enumeration, threshold_query_bound,
-};
+use diffknap::submod::enumeration::{enumeration, sviridenko, threshold_enumeration};
 use diffknap::submod::functions::{
     BipartiteInfluence, BudgetAdditive, Concave, ConcaveOverModular, ExplicitTable,
     FacilityLocation, Modular, WeightedCoverage,
@@ -30,7 +28,7 @@ use diffknap::submod::opt::{
 };
 use diffknap::submod::rounding::{is_fractional, pair_round, pair_step, pick_pair};
 use diffknap::submod::validate::check_function;
-use diffknap::submod::{Field, Knapsack, SetFunction, Solution, SplitMix64, Value};
+use diffknap::submod::{Field, Knapsack, SetFunction, SplitMix64, Value};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use proptest::prelude::*;
@@ -146,93 +144,13 @@ impl FacData {
 
 // ---------------------------------------------------------------- shared checks
 
-/// Feasibility and honesty of a solution, re-derived independently.
-fn check_solution<F: SetFunction<Value = i128>>(
-    name: &str,
-    f: &F,
-    k: &Knapsack<i128>,
-    s: &Solution<i128>,
-    opt: i128,
-) -> Result<(), TestCaseError> {
-    let n = f.ground_size();
-    prop_assert!(
-        s.set.windows(2).all(|w| w[0] < w[1]),
-        "{name}: set not sorted/distinct"
-    );
-    prop_assert!(s.set.iter().all(|&e| e < n), "{name}: index out of range");
-    let cost: i128 = s.set.iter().map(|&e| k.costs()[e]).sum();
-    prop_assert_eq!(cost, s.cost, "{}: reported cost", name);
-    prop_assert!(cost <= *k.budget(), "{name}: infeasible");
-    prop_assert!(
-        s.set.iter().all(|&e| k.costs()[e] <= *k.budget()),
-        "{name}: item costlier than the budget"
-    );
-    prop_assert_eq!(f.value(&s.set), s.value, "{}: reported value", name);
-    prop_assert!(s.value <= opt, "{name}: above OPT");
-    Ok(())
-}
-
-/// Everything the combinatorial algorithms must satisfy on one integral instance.
+/// Everything the combinatorial algorithms must satisfy on one integral instance: the same
+/// library check the `submod` fuzz target runs (`diffknap::check::submod_combinatorial`).
 fn combinatorial_properties<F: SetFunction<Value = i128>>(
     f: &F,
     k: &Knapsack<i128>,
 ) -> Result<(), TestCaseError> {
-    let n = f.ground_size();
-    let opt = brute_force(f, k).expect("brute force").value;
-    let naive = density_greedy(f, k).expect("greedy");
-    let lazy = lazy_density_greedy(f, k).expect("lazy");
-    let gs = greedy_singleton(f, k).expect("greedy singleton");
-    let gm = greedy_max(f, k).expect("greedy max");
-    let e1 = enumeration(f, k, 1).expect("enum1");
-    let e2 = enumeration(f, k, 2).expect("enum2");
-    let sv = sviridenko(f, k).expect("sviridenko");
-    let th = threshold_enumeration(f, k, 0.1).expect("threshold");
-    for (name, s) in [
-        ("density_greedy", &naive),
-        ("lazy_density_greedy", &lazy),
-        ("greedy_singleton", &gs),
-        ("greedy_max", &gm),
-        ("enumeration1", &e1),
-        ("enumeration2", &e2),
-        ("sviridenko", &sv),
-        ("threshold_enumeration", &th),
-    ] {
-        check_solution(name, f, k, s, opt)?;
-    }
-    // Lazy greedy is naive greedy, with no more queries.
-    prop_assert_eq!(&lazy.set, &naive.set);
-    prop_assert_eq!(lazy.value, naive.value);
-    prop_assert!(lazy.queries <= naive.queries);
-    // Query bounds.
-    prop_assert!(naive.queries <= greedy_query_bound(n));
-    prop_assert_eq!(gs.queries, lazy.queries);
-    prop_assert!(gm.queries <= greedy_query_bound(n));
-    prop_assert!(e1.queries <= enumeration_query_bound(n, 1));
-    prop_assert!(e2.queries <= enumeration_query_bound(n, 2));
-    prop_assert!(sv.queries <= enumeration_query_bound(n, 3));
-    let c_min = k.costs().iter().copied().min().unwrap_or(1);
-    let ratio = *k.budget() as f64 / c_min as f64;
-    prop_assert!(th.queries <= threshold_query_bound(n, 0.1, ratio));
-    // Ratios, exact: 1 - 1/e for enumeration2 and Sviridenko.
-    prop_assert!(
-        GIGA * sv.value >= ONE_MINUS_INV_E_NUM * opt,
-        "sviridenko below 1-1/e"
-    );
-    prop_assert!(
-        GIGA * e2.value >= ONE_MINUS_INV_E_NUM * opt,
-        "enumeration2 below 1-1/e"
-    );
-    // 1 - 1/e - eps with eps = 0.1.
-    prop_assert!(
-        GIGA * th.value >= (ONE_MINUS_INV_E_NUM - GIGA / 10) * opt,
-        "threshold enumeration below 1-1/e-0.1"
-    );
-    prop_assert!(2 * gm.value >= opt, "greedy_max below 1/2");
-    prop_assert!(1000 * gs.value >= 405 * opt, "greedy_singleton below 0.405");
-    prop_assert!(1000 * e1.value >= 405 * opt, "enumeration1 below 0.405");
-    // Stronger algorithms dominate their building blocks.
-    prop_assert!(gm.value >= lazy.value);
-    prop_assert!(sv.value >= e2.value && e2.value >= e1.value && e1.value >= lazy.value);
+    diffknap::check::submod_combinatorial(f, k);
     Ok(())
 }
 
