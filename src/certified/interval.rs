@@ -604,6 +604,20 @@ impl Mul for Interval {
                 prec,
             );
         }
+        self.corner_hull(&b, prec, |x, y| take(d.mul(x, y)), |x, y| take(u.mul(x, y)))
+    }
+}
+
+impl Interval {
+    /// The hull of a bilinear operation over the four corners of the box self x b: the
+    /// minimum of the downward-rounded results and the maximum of the upward-rounded ones.
+    fn corner_hull(
+        &self,
+        b: &Interval,
+        prec: usize,
+        down: impl Fn(&Bin, &Bin) -> Option<Bin>,
+        up: impl Fn(&Bin, &Bin) -> Option<Bin>,
+    ) -> Interval {
         let pairs = [
             (&self.lo, &b.lo),
             (&self.lo, &b.hi),
@@ -613,7 +627,7 @@ impl Mul for Interval {
         let mut lo: Option<Bin> = None;
         let mut hi: Option<Bin> = None;
         for (x, y) in pairs {
-            let (Some(l), Some(h)) = (take(d.mul(x, y)), take(u.mul(x, y))) else {
+            let (Some(l), Some(h)) = (down(x, y), up(x, y)) else {
                 return Interval::invalid();
             };
             lo = Some(match lo {
@@ -638,28 +652,7 @@ impl Div for Interval {
         let p = self.prec_with(&b);
         let prec = self.prec.max(b.prec);
         let (d, u) = (lower(p), upper(p));
-        let pairs = [
-            (&self.lo, &b.lo),
-            (&self.lo, &b.hi),
-            (&self.hi, &b.lo),
-            (&self.hi, &b.hi),
-        ];
-        let mut lo: Option<Bin> = None;
-        let mut hi: Option<Bin> = None;
-        for (x, y) in pairs {
-            let (Some(l), Some(h)) = (take(d.div(x, y)), take(u.div(x, y))) else {
-                return Interval::invalid();
-            };
-            lo = Some(match lo {
-                None => l,
-                Some(a) => min(a, l),
-            });
-            hi = Some(match hi {
-                None => h,
-                Some(a) => max(a, h),
-            });
-        }
-        Interval::make(lo, hi, prec)
+        self.corner_hull(&b, prec, |x, y| take(d.div(x, y)), |x, y| take(u.div(x, y)))
     }
 }
 
