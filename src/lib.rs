@@ -16,6 +16,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod backend;
 pub mod cli;
 pub mod demo;
 pub mod dp;

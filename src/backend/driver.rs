@@ -1,0 +1,505 @@
+//! Passes over the item rows: one worker per block of capacities, one barrier per row.
+//!
+//! A pass runs `threads` workers (the calling thread is worker 0; the others are scoped
+//! threads); worker k owns the capacities `lo_k..hi_k` of every row it writes and may
+//! read whole rows of the previous step. With one worker the barrier is a no-op, so the
+//! sequential and the row-parallel paths are the same code.
+//!
+//! Buffers are shared between workers through [`Shared`], the only `unsafe` outside
+//! `simd.rs`. Invariant (checked by construction of every pass below): between two
+//! barrier waits, a worker writes only its own block of the rows being produced, and no
+//! worker reads those rows; every row read was completed before the last barrier.
+
+use super::kernels::{Kern, Params, backward_row, forward_row, tangent_row};
+use super::simd::Simd;
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The data every pass needs: the instance as plain slices, and the regularizer constants.
+#[derive(Debug, Clone, Copy)]
+pub struct Problem<'a> {
+    /// Weights, clamped to capacity + 1.
+    pub weights: &'a [usize],
+    /// Scores.
+    pub theta: &'a [f64],
+    /// C + 1.
+    pub cols: usize,
+    /// Whether V_0 is -inf above 0 (exact and top-k).
+    pub equality: bool,
+    /// Regularizer constants.
+    pub params: Params,
+    /// Fill work buffers with garbage before use (tests: catches reliance on zeroed memory).
+    pub poison: bool,
+}
+
+impl Problem<'_> {
+    /// Number of items.
+    pub fn n(&self) -> usize {
+        self.theta.len()
+    }
+}
+
+/// A work buffer: zeroed (cheap, lazily mapped) or, when testing, filled with garbage.
+pub fn alloc(len: usize, poison: bool) -> Vec<f64> {
+    if poison {
+        (0..len)
+            .map(|i| match i % 3 {
+                0 => f64::NAN,
+                1 => -1.0e300,
+                _ => 7.0,
+            })
+            .collect()
+    } else {
+        vec![0.0; len]
+    }
+}
+
+/// A buffer that several workers write in disjoint blocks (see the module invariant).
+#[derive(Clone, Copy)]
+struct Shared<'a> {
+    ptr: *mut f64,
+    len: usize,
+    _life: PhantomData<&'a mut [f64]>,
+}
+
+// SAFETY: `Shared` is a pointer to a buffer borrowed mutably for 'a; workers access it only
+// under the module invariant (disjoint writes, reads of rows completed before a barrier).
+unsafe impl Send for Shared<'_> {}
+// SAFETY: as above.
+unsafe impl Sync for Shared<'_> {}
+
+impl<'a> Shared<'a> {
+    fn new(buf: &'a mut [f64]) -> Self {
+        Shared {
+            ptr: buf.as_mut_ptr(),
+            len: buf.len(),
+            _life: PhantomData,
+        }
+    }
+    /// Reads `lo..hi`.
+    ///
+    /// # Safety
+    /// No worker writes `lo..hi` until the returned slice is dropped (module invariant).
+    #[inline(always)]
+    unsafe fn get(&self, lo: usize, hi: usize) -> &'a [f64] {
+        assert!(lo <= hi && hi <= self.len);
+        // SAFETY: in bounds (asserted); no concurrent writer (caller's contract).
+        unsafe { std::slice::from_raw_parts(self.ptr.add(lo), hi - lo) }
+    }
+    /// Writes `lo..hi`.
+    ///
+    /// # Safety
+    /// No other worker reads or writes `lo..hi` until the returned slice is dropped.
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn get_mut(&self, lo: usize, hi: usize) -> &'a mut [f64] {
+        assert!(lo <= hi && hi <= self.len);
+        // SAFETY: in bounds (asserted); exclusive (caller's contract).
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.add(lo), hi - lo) }
+    }
+}
+
+/// A barrier for a fixed number of workers: spins briefly, then yields (the machine may
+/// be shared, so a descheduled peer must not be waited for by burning a core forever).
+struct Barrier {
+    threads: usize,
+    count: AtomicUsize,
+    generation: AtomicUsize,
+}
+
+impl Barrier {
+    fn new(threads: usize) -> Self {
+        Barrier {
+            threads,
+            count: AtomicUsize::new(0),
+            generation: AtomicUsize::new(0),
+        }
+    }
+    #[inline(always)]
+    fn wait(&self) {
+        if self.threads <= 1 {
+            return;
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        if self.count.fetch_add(1, Ordering::AcqRel) + 1 == self.threads {
+            self.count.store(0, Ordering::Relaxed);
+            self.generation.fetch_add(1, Ordering::AcqRel);
+        } else {
+            let mut spins = 0u32;
+            while self.generation.load(Ordering::Acquire) == generation {
+                if spins < 2000 {
+                    std::hint::spin_loop();
+                    spins += 1;
+                } else {
+                    std::thread::yield_now();
+                }
+            }
+        }
+    }
+}
+
+/// Block boundaries: `threads` blocks of `cols`, cut at multiples of 8 capacities.
+fn blocks(cols: usize, threads: usize) -> Vec<(usize, usize)> {
+    let t = threads.max(1);
+    let mut cuts: Vec<usize> = (0..=t).map(|k| (cols * k / t) / 8 * 8).collect();
+    cuts[t] = cols;
+    (0..t)
+        .map(|k| (cuts[k], cuts[k + 1].max(cuts[k])))
+        .collect()
+}
+
+/// Runs `work(k, lo, hi, barrier)` for every block, worker 0 on the calling thread.
+fn run_blocks<R: Send>(
+    cols: usize,
+    threads: usize,
+    work: impl Fn(usize, usize, usize, &Barrier) -> R + Sync,
+) -> Vec<R> {
+    let bl = blocks(cols, threads);
+    let barrier = Barrier::new(bl.len());
+    if bl.len() == 1 {
+        return vec![work(0, bl[0].0, bl[0].1, &barrier)];
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = bl[1..]
+            .iter()
+            .enumerate()
+            .map(|(k, &(lo, hi))| {
+                let work = &work;
+                let barrier = &barrier;
+                scope.spawn(move || work(k + 1, lo, hi, barrier))
+            })
+            .collect();
+        let mut out = vec![work(0, bl[0].0, bl[0].1, &barrier)];
+        for h in handles {
+            match h.join() {
+                Ok(r) => out.push(r),
+                Err(p) => std::panic::resume_unwind(p),
+            }
+        }
+        out
+    })
+}
+
+/// Forward-tangent inputs and outputs of a fused or separate tangent pass.
+pub struct Tangent<'b> {
+    /// The cotangent z (one per item).
+    pub z: &'b [f64],
+    /// Output table Qdot, n * cols.
+    pub qd: &'b mut [f64],
+}
+
+/// Where the forward pass keeps V rows (checkpoints): every `every`-th row from row 0,
+/// with Vdot alongside when a tangent runs.
+pub struct Checkpoints<'b> {
+    /// Row spacing.
+    pub every: usize,
+    /// Stored V rows, (n / every + 1) * cols.
+    pub v: &'b mut [f64],
+    /// Stored Vdot rows (same shape), if a tangent runs.
+    pub vd: Option<&'b mut [f64]>,
+}
+
+/// Algorithm 1 (and, with `tan`, the forward tangent of Algorithm 4) over rows
+/// `rows.0..rows.1`, starting from V row `v_start` (None: V_0 of the constraint) and Vdot
+/// row `vd_start` (None: 0). `q` (and `tan.qd`) hold the rows of this range only.
+/// Returns the last V and Vdot values at capacity C.
+#[allow(clippy::too_many_arguments)]
+pub fn forward_pass<S: Simd, K: Kern>(
+    s: S,
+    p: &Problem,
+    rows: (usize, usize),
+    v_start: Option<&[f64]>,
+    vd_start: Option<&[f64]>,
+    q: &mut [f64],
+    tan: Option<Tangent>,
+    ckpt: Option<Checkpoints>,
+    threads: usize,
+) -> (f64, f64) {
+    let cols = p.cols;
+    let (r0, r1) = rows;
+    // Q (and Qdot) hold every row of the range, or just one rolling row (checkpoint pass).
+    let rolling_q = q.len() < (r1 - r0) * cols;
+    assert!(q.len() >= cols.min((r1 - r0) * cols));
+    let mut vbuf = alloc(2 * cols, p.poison);
+    let has_tan = tan.is_some();
+    let mut vdbuf = alloc(if has_tan { 2 * cols } else { 0 }, p.poison);
+    let (z, qd) = match tan {
+        Some(t) => (Some(t.z), Some(Shared::new(t.qd))),
+        None => (None, None),
+    };
+    let (every, ck_v, ck_vd) = match ckpt {
+        Some(c) => (c.every, Some(Shared::new(c.v)), c.vd.map(Shared::new)),
+        None => (0, None, None),
+    };
+    let q = Shared::new(q);
+    let v = Shared::new(&mut vbuf);
+    let vd = Shared::new(&mut vdbuf);
+    run_blocks(cols, threads, |_, lo, hi, barrier| {
+        s.vectorize(
+            #[inline(always)]
+            || {
+                // SAFETY (all get/get_mut below): rows r of the rolling buffers alternate
+                // halves; each step writes only this worker's block lo..hi of the half being
+                // produced and of Q/Qdot row i, and reads whole rows of the other half,
+                // completed before the last barrier (module invariant).
+                unsafe {
+                    let v0 = v.get_mut(lo, hi);
+                    match v_start {
+                        Some(row) => v0.copy_from_slice(&row[lo..hi]),
+                        None => {
+                            for (k, x) in v0.iter_mut().enumerate() {
+                                *x = if lo + k == 0 || !p.equality {
+                                    0.0
+                                } else {
+                                    f64::NEG_INFINITY
+                                };
+                            }
+                        }
+                    }
+                    if has_tan {
+                        let vd0 = vd.get_mut(lo, hi);
+                        match vd_start {
+                            Some(row) => vd0.copy_from_slice(&row[lo..hi]),
+                            None => vd0.fill(0.0),
+                        }
+                    }
+                    barrier.wait();
+                    for i in r0..r1 {
+                        let (a, b) = if (i - r0) % 2 == 0 {
+                            (0, cols)
+                        } else {
+                            (cols, 0)
+                        };
+                        if let Some(ck) = ck_v
+                            && i % every == 0
+                        {
+                            let dst = (i / every) * cols;
+                            ck.get_mut(dst + lo, dst + hi)
+                                .copy_from_slice(v.get(a + lo, a + hi));
+                            if let Some(ckd) = ck_vd {
+                                ckd.get_mut(dst + lo, dst + hi)
+                                    .copy_from_slice(vd.get(a + lo, a + hi));
+                            }
+                        }
+                        let w = p.weights[i];
+                        let row = if rolling_q { 0 } else { (i - r0) * cols };
+                        let qrow = q.get_mut(row + lo, row + hi);
+                        forward_row::<S, K>(
+                            s,
+                            &p.params,
+                            v.get(a, a + cols),
+                            v.get_mut(b + lo, b + hi),
+                            qrow,
+                            lo,
+                            w,
+                            p.theta[i],
+                        );
+                        if let (Some(z), Some(qd)) = (z, qd) {
+                            tangent_row::<S, K>(
+                                s,
+                                &p.params,
+                                vd.get(a, a + cols),
+                                qrow,
+                                vd.get_mut(b + lo, b + hi),
+                                qd.get_mut(row + lo, row + hi),
+                                lo,
+                                w,
+                                z[i],
+                            );
+                        }
+                        barrier.wait();
+                    }
+                    if let Some(ck) = ck_v
+                        && r1 % every == 0
+                    {
+                        let a = if (r1 - r0) % 2 == 0 { 0 } else { cols };
+                        let dst = (r1 / every) * cols;
+                        ck.get_mut(dst + lo, dst + hi)
+                            .copy_from_slice(v.get(a + lo, a + hi));
+                        if let Some(ckd) = ck_vd {
+                            ckd.get_mut(dst + lo, dst + hi)
+                                .copy_from_slice(vd.get(a + lo, a + hi));
+                        }
+                    }
+                }
+            },
+        )
+    });
+    let a = if (r1 - r0) % 2 == 0 { 0 } else { cols };
+    let vd_last = if has_tan { vdbuf[a + cols - 1] } else { 0.0 };
+    (vbuf[a + cols - 1], vd_last)
+}
+
+/// The forward tangent of Algorithm 4 alone, from a stored Q table: fills Qdot and
+/// returns Vdot_n(C) = <y, z>.
+pub fn tangent_pass<S: Simd, K: Kern>(
+    s: S,
+    p: &Problem,
+    q: &[f64],
+    z: &[f64],
+    qd: &mut [f64],
+    threads: usize,
+) -> f64 {
+    let cols = p.cols;
+    let n = p.n();
+    let mut vdbuf = alloc(2 * cols, p.poison);
+    let qd = Shared::new(qd);
+    let vd = Shared::new(&mut vdbuf);
+    run_blocks(cols, threads, |_, lo, hi, barrier| {
+        s.vectorize(
+            #[inline(always)]
+            || {
+                // SAFETY: as in `forward_pass` (module invariant); Q is only read.
+                unsafe {
+                    vd.get_mut(lo, hi).fill(0.0);
+                    barrier.wait();
+                    for (i, &zi) in z.iter().enumerate().take(n) {
+                        let (a, b) = if i % 2 == 0 { (0, cols) } else { (cols, 0) };
+                        let row = i * cols;
+                        tangent_row::<S, K>(
+                            s,
+                            &p.params,
+                            vd.get(a, a + cols),
+                            &q[row + lo..row + hi],
+                            vd.get_mut(b + lo, b + hi),
+                            qd.get_mut(row + lo, row + hi),
+                            lo,
+                            p.weights[i],
+                            zi,
+                        );
+                        barrier.wait();
+                    }
+                }
+            },
+        )
+    });
+    let a = if n.is_multiple_of(2) { 0 } else { cols };
+    vdbuf[a + cols - 1]
+}
+
+/// State of the backward recursion between calls (so that checkpointed segments can be
+/// processed one after another): the rolling rows E_i and Edot_i at the current row.
+pub struct BackState {
+    /// E_i, cols values.
+    pub e: Vec<f64>,
+    /// Edot_i, cols values (empty without a tangent).
+    pub ed: Vec<f64>,
+}
+
+impl BackState {
+    /// E_n = indicator of C, Edot_n = 0.
+    pub fn start(cols: usize, tangent: bool, poison: bool) -> Self {
+        let mut e = alloc(cols, poison);
+        e.fill(0.0);
+        e[cols - 1] = 1.0;
+        let mut ed = alloc(if tangent { cols } else { 0 }, poison);
+        ed.fill(0.0);
+        BackState { e, ed }
+    }
+}
+
+/// Algorithm 2 (with `qd`, also the backward tangent of Algorithm 4) over rows
+/// `rows.1 - 1` down to `rows.0`; `q` and `qd` hold the rows of this range only. Adds
+/// y_i into `y[i]` and vjp_i into `vjp[i]`, and moves `state` to row `rows.0`.
+#[allow(clippy::too_many_arguments)]
+pub fn backward_pass<S: Simd>(
+    s: S,
+    p: &Problem,
+    rows: (usize, usize),
+    q: &[f64],
+    qd: Option<&[f64]>,
+    state: &mut BackState,
+    y: &mut [f64],
+    vjp: &mut [f64],
+    threads: usize,
+) {
+    let cols = p.cols;
+    let (r0, r1) = rows;
+    let has_tan = qd.is_some();
+    let mut other_e = alloc(cols, p.poison);
+    let mut other_ed = alloc(if has_tan { cols } else { 0 }, p.poison);
+    let bufs = [
+        Shared::new(&mut state.e),
+        Shared::new(&mut other_e),
+        Shared::new(&mut state.ed),
+        Shared::new(&mut other_ed),
+    ];
+    let parts = run_blocks(cols, threads, |_, lo, hi, barrier| {
+        s.vectorize(
+            #[inline(always)]
+            || {
+                let mut ys = vec![0.0; r1 - r0];
+                let mut js = vec![0.0; r1 - r0];
+                for (step, i) in (r0..r1).rev().enumerate() {
+                    let (a, b) = if step % 2 == 0 { (0, 1) } else { (1, 0) };
+                    let row = (i - r0) * cols;
+                    let qrow = &q[row..row + cols];
+                    // SAFETY: module invariant: E/Edot halves alternate; this worker writes
+                    // only lo..hi of the half being produced and reads whole rows of the
+                    // other half, completed before the last barrier.
+                    let (yp, jp) = unsafe {
+                        match qd {
+                            Some(qd) => backward_row::<S, true>(
+                                s,
+                                bufs[a].get(0, cols),
+                                qrow,
+                                bufs[2 + a].get(0, cols),
+                                &qd[row..row + cols],
+                                bufs[b].get_mut(lo, hi),
+                                bufs[2 + b].get_mut(lo, hi),
+                                lo,
+                                p.weights[i],
+                            ),
+                            None => backward_row::<S, false>(
+                                s,
+                                bufs[a].get(0, cols),
+                                qrow,
+                                &[],
+                                &[],
+                                bufs[b].get_mut(lo, hi),
+                                &mut [],
+                                lo,
+                                p.weights[i],
+                            ),
+                        }
+                    };
+                    ys[i - r0] = yp;
+                    js[i - r0] = jp;
+                    barrier.wait();
+                }
+                (ys, js)
+            },
+        )
+    });
+    for (ys, js) in parts {
+        for i in r0..r1 {
+            y[i] += ys[i - r0];
+            vjp[i] += js[i - r0];
+        }
+    }
+    if (r1 - r0) % 2 == 1 {
+        std::mem::swap(&mut state.e, &mut other_e);
+        std::mem::swap(&mut state.ed, &mut other_ed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_cover_and_align() {
+        for cols in [1, 7, 8, 9, 100, 1001] {
+            for t in 1..5 {
+                let b = blocks(cols, t);
+                assert_eq!(b.len(), t);
+                assert_eq!(b[0].0, 0);
+                assert_eq!(b[t - 1].1, cols);
+                for k in 1..t {
+                    assert_eq!(b[k].0, b[k - 1].1);
+                    assert_eq!(b[k].0 % 8, 0);
+                }
+            }
+        }
+    }
+}
