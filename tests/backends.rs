@@ -384,3 +384,76 @@ fn fast_backends_reject_bad_input_like_the_reference() {
     assert_eq!(Backend::parse("auto").unwrap(), Backend::Auto);
     let _ = Constraint::Knapsack;
 }
+
+fn relax_cli(args: &[&str]) -> (i32, Vec<serde_json::Value>) {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let mut out = Vec::new();
+    let code = diffknap::cli::relax::cli(&args, &mut out).unwrap_or(2);
+    let lines = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (code, lines)
+}
+
+#[test]
+fn relax_cli_backends_agree_line_for_line() {
+    let path = std::env::temp_dir().join(format!("diffknap-backends-{}.jsonl", std::process::id()));
+    let input = [
+        r#"{"id": 1, "constraint": "knapsack", "regularizer": "shannon", "gamma": 0.7, "capacity": 5, "theta": [1.0, 0.3, -0.2, 0.8, 0.1], "weights": [2, 1, 3, 2, 1], "z": [1, 0, 0, -1, 0.5], "samples": 3, "seed": 4}"#,
+        r#"{"id": 2, "constraint": "top_k", "regularizer": "gini", "gamma": 0.2, "k": 2, "theta": [0.5, 0.1, 0.9, -0.3]}"#,
+        "",
+        r#"{"id": 3, "constraint": "exact", "regularizer": "tsallis", "gamma": 0.1, "capacity": 3, "theta": [1, 2], "weights": [2, 4]}"#,
+        r#"not json"#,
+        r#"{"id": 5, "constraint": "knapsack", "regularizer": "hard", "capacity": 2, "theta": [1, 2, 3], "weights": [1, 1, 1], "z": [1, 1, 1]}"#,
+    ]
+    .join("\n");
+    std::fs::write(&path, input).unwrap();
+    let p = path.to_str().unwrap();
+    let (code_ref, want) = relax_cli(&["--backend", "reference", "--input", p]);
+    assert_eq!(code_ref, 1, "two lines are errors");
+    assert_eq!(want.len(), 5);
+    for args in [
+        vec!["--input", p],
+        vec!["--backend", "auto", "--input", p],
+        vec!["--backend", "scalar", "--input", p],
+        vec!["--backend", "simd", "--chunk", "1", "--input", p],
+        vec!["--backend", "parallel", "--chunk", "2", "--input", p],
+    ] {
+        let (code, got) = relax_cli(&args);
+        assert_eq!(code, code_ref, "{args:?}");
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g["id"], w["id"], "{args:?}");
+            assert_eq!(g.get("error"), w.get("error"), "{args:?}");
+            assert_eq!(g["samples"], w["samples"], "{args:?}");
+            for key in ["y", "vjp"] {
+                if let (Some(a), Some(b)) = (g[key].as_array(), w[key].as_array()) {
+                    for (x, y) in a.iter().zip(b) {
+                        let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+                        assert!((x - y).abs() <= 1e-12, "{args:?} {key}: {x} {y}");
+                    }
+                }
+            }
+            if let (Some(a), Some(b)) = (g["value"].as_f64(), w["value"].as_f64()) {
+                assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0));
+            }
+        }
+    }
+    // Exact precision runs the reference only.
+    let (code, _) = relax_cli(&["--precision", "exact", "--backend", "simd", "--input", p]);
+    assert_eq!(code, 2);
+    let (code, _) = relax_cli(&[
+        "--precision",
+        "exact",
+        "--backend",
+        "reference",
+        "--input",
+        p,
+    ]);
+    assert_ne!(code, 2);
+    let (code, _) = relax_cli(&["--backend", "gpu", "--input", p]);
+    assert_eq!(code, 2);
+    let _ = std::fs::remove_file(&path);
+}

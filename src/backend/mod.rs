@@ -708,19 +708,28 @@ pub fn relax_batch(items: &[BatchItem], plan: &Plan) -> Vec<Result<Relaxed<f64>>
             .map(|it| one(it, plan.row_threads(it.instance.capacity() + 1)))
             .collect();
     }
+    par_map(items.len(), threads, |k| one(&items[k], 1))
+}
+
+/// `f(0), ..., f(len - 1)` in order, computed on up to `threads` threads (the calling
+/// thread included) that take indices one at a time: the batch driver.
+pub fn par_map<T: Send>(len: usize, threads: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    if threads <= 1 || len <= 1 {
+        return (0..len).map(f).collect();
+    }
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut parts: Vec<(usize, Result<Relaxed<f64>>)> = std::thread::scope(|scope| {
+    let mut parts: Vec<(usize, T)> = std::thread::scope(|scope| {
         let worker = || {
             let mut mine = Vec::new();
             loop {
                 let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if k >= items.len() {
+                if k >= len {
                     return mine;
                 }
-                mine.push((k, one(&items[k], 1)));
+                mine.push((k, f(k)));
             }
         };
-        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+        let handles: Vec<_> = (1..threads.min(len)).map(|_| scope.spawn(worker)).collect();
         let mut all = worker();
         for h in handles {
             match h.join() {

@@ -4,6 +4,7 @@
 //! Exit status: 0 if every line succeeded, 1 if any line failed (each failed line still gets
 //! an output line `{"id": ..., "error": "..."}`), 2 for bad command-line usage.
 
+pub mod bench;
 pub mod json;
 pub mod relax;
 pub mod solve;
@@ -16,7 +17,9 @@ diffknap: differentiable knapsack / top-k operators and submodular maximization
 
 usage:
   diffknap demo                         run every operator on a built-in example
-  diffknap relax [--precision f64|exact] [--input FILE]
+  diffknap relax [--precision f64|exact] [--backend auto|reference|scalar|simd|parallel]
+                 [--chunk N] [--input FILE]
+  diffknap bench [--json] [--quick] [--compare-python FILE]
   diffknap solve [--method dp|ilp|lp] [--input FILE]
   diffknap submod --algorithm NAME [--epsilon E] [--seed S] [--opt] [--input FILE]
 
@@ -106,6 +109,7 @@ fn dispatch(args: &[String], out: &mut dyn Write) -> i32 {
     let rest = &args[1..];
     let result = match cmd.as_str() {
         "relax" => relax::cli(rest, out),
+        "bench" => bench::cli(rest, out),
         "solve" => solve::cli(rest, out),
         "demo" => crate::demo::cli(rest, out),
         "-h" | "--help" | "help" => {
