@@ -54,6 +54,17 @@ pub fn alloc(len: usize, poison: bool) -> Vec<f64> {
     }
 }
 
+/// Makes `buf` a work buffer of `len` values, reusing its allocation: existing values are
+/// left as they are (every pass overwrites what it reads), or all set to garbage when
+/// testing.
+pub fn reuse(buf: &mut Vec<f64>, len: usize, poison: bool) {
+    if poison {
+        *buf = alloc(len, true);
+    } else {
+        buf.resize(len, 0.0);
+    }
+}
+
 /// A buffer that several workers write in disjoint blocks (see the module invariant).
 #[derive(Clone, Copy)]
 struct Shared<'a> {
@@ -72,6 +83,14 @@ impl<'a> Shared<'a> {
     fn new(buf: &'a mut [f64]) -> Self {
         Shared {
             ptr: buf.as_mut_ptr(),
+            len: buf.len(),
+            _life: PhantomData,
+        }
+    }
+    /// A read-only buffer: `get_mut` must never be called on the result.
+    fn from_ref(buf: &'a [f64]) -> Self {
+        Shared {
+            ptr: buf.as_ptr() as *mut f64,
             len: buf.len(),
             _life: PhantomData,
         }
@@ -199,10 +218,126 @@ pub struct Checkpoints<'b> {
     pub vd: Option<&'b mut [f64]>,
 }
 
+/// The buffers of a forward pass, shared by its workers.
+#[derive(Clone, Copy)]
+struct FwdShared<'a, 'z> {
+    /// Rolling V rows (two halves of `cols`).
+    v: Shared<'a>,
+    /// Rolling Vdot rows (empty without a tangent).
+    vd: Shared<'a>,
+    /// Q rows of the range (or one rolling row).
+    q: Shared<'a>,
+    /// Qdot rows, with z, when a tangent runs.
+    tan: Option<(&'z [f64], Shared<'a>)>,
+    /// Whether Q and Qdot are a single rolling row.
+    rolling_q: bool,
+    /// Checkpoints: spacing, V rows, Vdot rows.
+    ck: Option<(usize, Shared<'a>, Option<Shared<'a>>)>,
+}
+
+/// One worker's share of a forward pass over `rows`: capacities `lo..hi` of every row.
+/// Leaves V_{rows.1} (and Vdot) in half `(rows.1 - rows.0) % 2` of the rolling buffers.
+///
+/// # Safety
+/// Every worker of the pass calls this with the same arguments except its disjoint
+/// block `lo..hi` and shares `barrier` (the module invariant then holds).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn forward_worker<S: Simd, K: Kern>(
+    s: S,
+    p: &Problem,
+    rows: (usize, usize),
+    v_start: Option<&[f64]>,
+    vd_start: Option<&[f64]>,
+    f: &FwdShared,
+    lo: usize,
+    hi: usize,
+    barrier: &Barrier,
+) {
+    let cols = p.cols;
+    let (r0, r1) = rows;
+    // SAFETY (every get/get_mut below): rows of the rolling buffers alternate halves; a
+    // step writes only this worker's block lo..hi of the half being produced (and of Q,
+    // Qdot and checkpoint rows), and reads whole rows of the other half, completed before
+    // the last barrier (module invariant).
+    unsafe {
+        let v0 = f.v.get_mut(lo, hi);
+        match v_start {
+            Some(row) => v0.copy_from_slice(&row[lo..hi]),
+            None => {
+                for (k, x) in v0.iter_mut().enumerate() {
+                    *x = if lo + k == 0 || !p.equality {
+                        0.0
+                    } else {
+                        f64::NEG_INFINITY
+                    };
+                }
+            }
+        }
+        if f.tan.is_some() {
+            let vd0 = f.vd.get_mut(lo, hi);
+            match vd_start {
+                Some(row) => vd0.copy_from_slice(&row[lo..hi]),
+                None => vd0.fill(0.0),
+            }
+        }
+        barrier.wait();
+        let save = |i: usize, a: usize| {
+            if let Some((every, ck_v, ck_vd)) = f.ck
+                && i.is_multiple_of(every)
+            {
+                let dst = (i / every) * cols;
+                ck_v.get_mut(dst + lo, dst + hi)
+                    .copy_from_slice(f.v.get(a + lo, a + hi));
+                if let Some(ckd) = ck_vd {
+                    ckd.get_mut(dst + lo, dst + hi)
+                        .copy_from_slice(f.vd.get(a + lo, a + hi));
+                }
+            }
+        };
+        for i in r0..r1 {
+            let (a, b) = if (i - r0) % 2 == 0 {
+                (0, cols)
+            } else {
+                (cols, 0)
+            };
+            save(i, a);
+            let w = p.weights[i];
+            let row = if f.rolling_q { 0 } else { (i - r0) * cols };
+            let qrow = f.q.get_mut(row + lo, row + hi);
+            forward_row::<S, K>(
+                s,
+                &p.params,
+                f.v.get(a, a + cols),
+                f.v.get_mut(b + lo, b + hi),
+                qrow,
+                lo,
+                w,
+                p.theta[i],
+            );
+            if let Some((z, qd)) = f.tan {
+                tangent_row::<S, K>(
+                    s,
+                    &p.params,
+                    f.vd.get(a, a + cols),
+                    qrow,
+                    f.vd.get_mut(b + lo, b + hi),
+                    qd.get_mut(row + lo, row + hi),
+                    lo,
+                    w,
+                    z[i],
+                );
+            }
+            barrier.wait();
+        }
+        save(r1, if (r1 - r0) % 2 == 0 { 0 } else { cols });
+    }
+}
+
 /// Algorithm 1 (and, with `tan`, the forward tangent of Algorithm 4) over rows
 /// `rows.0..rows.1`, starting from V row `v_start` (None: V_0 of the constraint) and Vdot
-/// row `vd_start` (None: 0). `q` (and `tan.qd`) hold the rows of this range only.
-/// Returns the last V and Vdot values at capacity C.
+/// row `vd_start` (None: 0). `q` (and `tan.qd`) hold the rows of this range, or a single
+/// rolling row when shorter. Returns the last V and Vdot values at capacity C.
 #[allow(clippy::too_many_arguments)]
 pub fn forward_pass<S: Simd, K: Kern>(
     s: S,
@@ -217,110 +352,29 @@ pub fn forward_pass<S: Simd, K: Kern>(
 ) -> (f64, f64) {
     let cols = p.cols;
     let (r0, r1) = rows;
-    // Q (and Qdot) hold every row of the range, or just one rolling row (checkpoint pass).
     let rolling_q = q.len() < (r1 - r0) * cols;
     assert!(q.len() >= cols.min((r1 - r0) * cols));
-    let mut vbuf = alloc(2 * cols, p.poison);
     let has_tan = tan.is_some();
+    let mut vbuf = alloc(2 * cols, p.poison);
     let mut vdbuf = alloc(if has_tan { 2 * cols } else { 0 }, p.poison);
-    let (z, qd) = match tan {
-        Some(t) => (Some(t.z), Some(Shared::new(t.qd))),
-        None => (None, None),
+    let f = FwdShared {
+        v: Shared::new(&mut vbuf),
+        vd: Shared::new(&mut vdbuf),
+        q: Shared::new(q),
+        tan: tan.map(|t| {
+            assert!(t.qd.len() >= q_len_check(rolling_q, r1 - r0, cols));
+            (t.z, Shared::new(t.qd))
+        }),
+        rolling_q,
+        ck: ckpt.map(|c| (c.every, Shared::new(c.v), c.vd.map(Shared::new))),
     };
-    let (every, ck_v, ck_vd) = match ckpt {
-        Some(c) => (c.every, Some(Shared::new(c.v)), c.vd.map(Shared::new)),
-        None => (0, None, None),
-    };
-    let q = Shared::new(q);
-    let v = Shared::new(&mut vbuf);
-    let vd = Shared::new(&mut vdbuf);
     run_blocks(cols, threads, |_, lo, hi, barrier| {
         s.vectorize(
             #[inline(always)]
             || {
-                // SAFETY (all get/get_mut below): rows r of the rolling buffers alternate
-                // halves; each step writes only this worker's block lo..hi of the half being
-                // produced and of Q/Qdot row i, and reads whole rows of the other half,
-                // completed before the last barrier (module invariant).
+                // SAFETY: every worker runs the same pass on its own block.
                 unsafe {
-                    let v0 = v.get_mut(lo, hi);
-                    match v_start {
-                        Some(row) => v0.copy_from_slice(&row[lo..hi]),
-                        None => {
-                            for (k, x) in v0.iter_mut().enumerate() {
-                                *x = if lo + k == 0 || !p.equality {
-                                    0.0
-                                } else {
-                                    f64::NEG_INFINITY
-                                };
-                            }
-                        }
-                    }
-                    if has_tan {
-                        let vd0 = vd.get_mut(lo, hi);
-                        match vd_start {
-                            Some(row) => vd0.copy_from_slice(&row[lo..hi]),
-                            None => vd0.fill(0.0),
-                        }
-                    }
-                    barrier.wait();
-                    for i in r0..r1 {
-                        let (a, b) = if (i - r0) % 2 == 0 {
-                            (0, cols)
-                        } else {
-                            (cols, 0)
-                        };
-                        if let Some(ck) = ck_v
-                            && i % every == 0
-                        {
-                            let dst = (i / every) * cols;
-                            ck.get_mut(dst + lo, dst + hi)
-                                .copy_from_slice(v.get(a + lo, a + hi));
-                            if let Some(ckd) = ck_vd {
-                                ckd.get_mut(dst + lo, dst + hi)
-                                    .copy_from_slice(vd.get(a + lo, a + hi));
-                            }
-                        }
-                        let w = p.weights[i];
-                        let row = if rolling_q { 0 } else { (i - r0) * cols };
-                        let qrow = q.get_mut(row + lo, row + hi);
-                        forward_row::<S, K>(
-                            s,
-                            &p.params,
-                            v.get(a, a + cols),
-                            v.get_mut(b + lo, b + hi),
-                            qrow,
-                            lo,
-                            w,
-                            p.theta[i],
-                        );
-                        if let (Some(z), Some(qd)) = (z, qd) {
-                            tangent_row::<S, K>(
-                                s,
-                                &p.params,
-                                vd.get(a, a + cols),
-                                qrow,
-                                vd.get_mut(b + lo, b + hi),
-                                qd.get_mut(row + lo, row + hi),
-                                lo,
-                                w,
-                                z[i],
-                            );
-                        }
-                        barrier.wait();
-                    }
-                    if let Some(ck) = ck_v
-                        && r1 % every == 0
-                    {
-                        let a = if (r1 - r0) % 2 == 0 { 0 } else { cols };
-                        let dst = (r1 / every) * cols;
-                        ck.get_mut(dst + lo, dst + hi)
-                            .copy_from_slice(v.get(a + lo, a + hi));
-                        if let Some(ckd) = ck_vd {
-                            ckd.get_mut(dst + lo, dst + hi)
-                                .copy_from_slice(vd.get(a + lo, a + hi));
-                        }
-                    }
+                    forward_worker::<S, K>(s, p, rows, v_start, vd_start, &f, lo, hi, barrier)
                 }
             },
         )
@@ -328,6 +382,10 @@ pub fn forward_pass<S: Simd, K: Kern>(
     let a = if (r1 - r0) % 2 == 0 { 0 } else { cols };
     let vd_last = if has_tan { vdbuf[a + cols - 1] } else { 0.0 };
     (vbuf[a + cols - 1], vd_last)
+}
+
+fn q_len_check(rolling: bool, rows: usize, cols: usize) -> usize {
+    if rolling { cols } else { rows * cols }
 }
 
 /// The forward tangent of Algorithm 4 alone, from a stored Q table: fills Qdot and
@@ -398,6 +456,79 @@ impl BackState {
     }
 }
 
+/// The rolling buffers of a backward pass: E halves, Edot halves.
+#[derive(Clone, Copy)]
+struct BwdShared<'a> {
+    e: [Shared<'a>; 2],
+    ed: [Shared<'a>; 2],
+}
+
+/// One worker's share of a backward pass over rows `rows.1 - 1` down to `rows.0`, E_{rows.1}
+/// being in half `half`; returns the half holding E_{rows.0}. Adds this block's parts of
+/// y_i and vjp_i into `ys[i - rows.0]`, `js[i - rows.0]`. `q` and `qd` hold the rows of the
+/// range (whole rows).
+///
+/// # Safety
+/// As for [`forward_worker`]; `q` and `qd` are not written during the pass.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn backward_worker<S: Simd>(
+    s: S,
+    p: &Problem,
+    rows: (usize, usize),
+    q: Shared,
+    qd: Option<Shared>,
+    b: &BwdShared,
+    mut half: usize,
+    lo: usize,
+    hi: usize,
+    barrier: &Barrier,
+    ys: &mut [f64],
+    js: &mut [f64],
+) -> usize {
+    let cols = p.cols;
+    let (r0, r1) = rows;
+    for i in (r0..r1).rev() {
+        let (a, bh) = (half, 1 - half);
+        let row = (i - r0) * cols;
+        // SAFETY: E/Edot halves alternate; this worker writes only lo..hi of the half being
+        // produced and reads whole rows of the other half and of Q/Qdot, all completed
+        // before the last barrier (module invariant).
+        let (yp, jp) = unsafe {
+            let qrow = q.get(row, row + cols);
+            match qd {
+                Some(qd) => backward_row::<S, true>(
+                    s,
+                    b.e[a].get(0, cols),
+                    qrow,
+                    b.ed[a].get(0, cols),
+                    qd.get(row, row + cols),
+                    b.e[bh].get_mut(lo, hi),
+                    b.ed[bh].get_mut(lo, hi),
+                    lo,
+                    p.weights[i],
+                ),
+                None => backward_row::<S, false>(
+                    s,
+                    b.e[a].get(0, cols),
+                    qrow,
+                    &[],
+                    &[],
+                    b.e[bh].get_mut(lo, hi),
+                    &mut [],
+                    lo,
+                    p.weights[i],
+                ),
+            }
+        };
+        ys[i - r0] += yp;
+        js[i - r0] += jp;
+        half = bh;
+        barrier.wait();
+    }
+    half
+}
+
 /// Algorithm 2 (with `qd`, also the backward tangent of Algorithm 4) over rows
 /// `rows.1 - 1` down to `rows.0`; `q` and `qd` hold the rows of this range only. Adds
 /// y_i into `y[i]` and vjp_i into `vjp[i]`, and moves `state` to row `rows.0`.
@@ -415,58 +546,31 @@ pub fn backward_pass<S: Simd>(
 ) {
     let cols = p.cols;
     let (r0, r1) = rows;
+    assert!(q.len() >= (r1 - r0) * cols);
     let has_tan = qd.is_some();
     let mut other_e = alloc(cols, p.poison);
     let mut other_ed = alloc(if has_tan { cols } else { 0 }, p.poison);
-    let bufs = [
-        Shared::new(&mut state.e),
-        Shared::new(&mut other_e),
-        Shared::new(&mut state.ed),
-        Shared::new(&mut other_ed),
-    ];
+    let b = BwdShared {
+        e: [Shared::new(&mut state.e), Shared::new(&mut other_e)],
+        ed: [Shared::new(&mut state.ed), Shared::new(&mut other_ed)],
+    };
+    // Q and Qdot are only read in this pass.
+    let q = Shared::from_ref(q);
+    let qd = qd.map(|x| {
+        assert!(x.len() >= (r1 - r0) * cols);
+        Shared::from_ref(x)
+    });
     let parts = run_blocks(cols, threads, |_, lo, hi, barrier| {
         s.vectorize(
             #[inline(always)]
             || {
                 let mut ys = vec![0.0; r1 - r0];
                 let mut js = vec![0.0; r1 - r0];
-                for (step, i) in (r0..r1).rev().enumerate() {
-                    let (a, b) = if step % 2 == 0 { (0, 1) } else { (1, 0) };
-                    let row = (i - r0) * cols;
-                    let qrow = &q[row..row + cols];
-                    // SAFETY: module invariant: E/Edot halves alternate; this worker writes
-                    // only lo..hi of the half being produced and reads whole rows of the
-                    // other half, completed before the last barrier.
-                    let (yp, jp) = unsafe {
-                        match qd {
-                            Some(qd) => backward_row::<S, true>(
-                                s,
-                                bufs[a].get(0, cols),
-                                qrow,
-                                bufs[2 + a].get(0, cols),
-                                &qd[row..row + cols],
-                                bufs[b].get_mut(lo, hi),
-                                bufs[2 + b].get_mut(lo, hi),
-                                lo,
-                                p.weights[i],
-                            ),
-                            None => backward_row::<S, false>(
-                                s,
-                                bufs[a].get(0, cols),
-                                qrow,
-                                &[],
-                                &[],
-                                bufs[b].get_mut(lo, hi),
-                                &mut [],
-                                lo,
-                                p.weights[i],
-                            ),
-                        }
-                    };
-                    ys[i - r0] = yp;
-                    js[i - r0] = jp;
-                    barrier.wait();
-                }
+                // SAFETY: every worker runs the same pass on its own block; Q/Qdot are
+                // shared read-only.
+                unsafe {
+                    backward_worker(s, p, rows, q, qd, &b, 0, lo, hi, barrier, &mut ys, &mut js)
+                };
                 (ys, js)
             },
         )
@@ -480,6 +584,100 @@ pub fn backward_pass<S: Simd>(
     if (r1 - r0) % 2 == 1 {
         std::mem::swap(&mut state.e, &mut other_e);
         std::mem::swap(&mut state.ed, &mut other_ed);
+    }
+}
+
+/// The backward phase of the checkpointed pipeline, in one team of workers: for each
+/// segment of `every` rows, from the last, recompute V, Q (and Vdot, Qdot) from the
+/// segment's checkpoint into `q_seg` (`qd_seg`), then run the backward recursion over it.
+/// Adds y and vjp. With `every` small enough for a segment to stay in cache, this trades
+/// a second forward pass for most of the memory traffic of the full tables.
+#[allow(clippy::too_many_arguments)]
+pub fn segmented_backward<S: Simd, K: Kern>(
+    s: S,
+    p: &Problem,
+    every: usize,
+    ck_v: &[f64],
+    ck_vd: Option<&[f64]>,
+    z: Option<&[f64]>,
+    q_seg: &mut [f64],
+    qd_seg: &mut [f64],
+    y: &mut [f64],
+    vjp: &mut [f64],
+    threads: usize,
+) {
+    let (n, cols) = (p.n(), p.cols);
+    assert!(q_seg.len() >= every * cols);
+    let mut vbuf = alloc(2 * cols, p.poison);
+    let mut vdbuf = alloc(if z.is_some() { 2 * cols } else { 0 }, p.poison);
+    let mut state = BackState::start(cols, z.is_some(), p.poison);
+    let mut other_e = alloc(cols, p.poison);
+    let mut other_ed = alloc(if z.is_some() { cols } else { 0 }, p.poison);
+    let q = Shared::new(q_seg);
+    let qd = Shared::new(qd_seg);
+    let f = FwdShared {
+        v: Shared::new(&mut vbuf),
+        vd: Shared::new(&mut vdbuf),
+        q,
+        tan: z.map(|z| (z, qd)),
+        rolling_q: false,
+        ck: None,
+    };
+    let b = BwdShared {
+        e: [Shared::new(&mut state.e), Shared::new(&mut other_e)],
+        ed: [Shared::new(&mut state.ed), Shared::new(&mut other_ed)],
+    };
+    let segments = n.div_ceil(every.max(1));
+    let parts = run_blocks(cols, threads, |_, lo, hi, barrier| {
+        s.vectorize(
+            #[inline(always)]
+            || {
+                let mut ys = vec![0.0; n];
+                let mut js = vec![0.0; n];
+                let mut half = 0;
+                for seg in (0..segments).rev() {
+                    let rows = (seg * every, ((seg + 1) * every).min(n));
+                    let start = &ck_v[seg * cols..(seg + 1) * cols];
+                    let vd_start = ck_vd.map(|c| &c[seg * cols..(seg + 1) * cols]);
+                    // SAFETY: every worker runs the same sequence of passes on its own
+                    // block; the barriers of each pass separate writes from reads of Q.
+                    unsafe {
+                        forward_worker::<S, K>(
+                            s,
+                            p,
+                            rows,
+                            Some(start),
+                            vd_start,
+                            &f,
+                            lo,
+                            hi,
+                            barrier,
+                        );
+                        half = backward_worker(
+                            s,
+                            p,
+                            rows,
+                            q,
+                            z.map(|_| qd),
+                            &b,
+                            half,
+                            lo,
+                            hi,
+                            barrier,
+                            &mut ys[rows.0..rows.1],
+                            &mut js[rows.0..rows.1],
+                        );
+                    }
+                }
+                (ys, js)
+            },
+        )
+    });
+    for (ys, js) in parts {
+        for i in 0..n {
+            y[i] += ys[i];
+            vjp[i] += js[i];
+        }
     }
 }
 

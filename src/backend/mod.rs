@@ -27,14 +27,15 @@ use crate::instance::Instance;
 use crate::ops::{Extras, Relaxed};
 use crate::reg::RegKind;
 use crate::rng::Rng;
-use driver::{BackState, Checkpoints, Problem, Tangent, alloc, backward_pass, forward_pass};
+use driver::{BackState, Checkpoints, Problem, Tangent, alloc, backward_pass, forward_pass, reuse};
 use kernels::{KGini, KHard, KShannon, KTsallis, Kern, Params};
 use simd::{Scalar, Simd};
 
 /// Which implementation computes the f64 operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
-    /// The fastest correct one for this machine and input: [`Backend::Parallel`].
+    /// The fastest correct one for this machine and input: the SIMD kernels on all cores,
+    /// with [`Memory::Auto`].
     Auto,
     /// The generic reference DP ([`crate::ops::relax_f64`]).
     Reference,
@@ -85,7 +86,12 @@ impl Backend {
             Backend::Reference => None,
             Backend::Scalar => Some(Plan::new(Isa::Scalar, Par::Seq)),
             Backend::Simd => Some(Plan::new(Isa::detect(), Par::Seq)),
-            Backend::Auto | Backend::Parallel => Some(Plan::new(Isa::detect(), Par::available())),
+            Backend::Parallel => Some(Plan::new(Isa::detect(), Par::available())),
+            Backend::Auto => {
+                let mut plan = Plan::new(Isa::detect(), Par::available());
+                plan.memory = Memory::Auto;
+                Some(plan)
+            }
         }
     }
 }
@@ -161,6 +167,10 @@ pub enum Memory {
     /// Keep every ceil(sqrt(n))-th V (and Vdot) row; recompute Q segment by segment.
     /// O(C sqrt(n)) memory. Sampling is not offered in this mode (it needs all of Q).
     Checkpointed,
+    /// `Full` when Q and Qdot take at most 32 MiB or samples are requested, else
+    /// `Checkpointed`: its segments stay in the last-level cache, so its second forward
+    /// pass costs about what the memory traffic of the full tables would.
+    Auto,
 }
 
 /// Everything that decides how (not what) a fast call computes.
@@ -207,6 +217,14 @@ pub struct Forward {
 }
 
 impl Forward {
+    /// An empty forward pass, to be filled by [`forward_into`].
+    pub fn empty() -> Self {
+        Forward {
+            value: f64::NAN,
+            q: Vec::new(),
+            cols: 1,
+        }
+    }
     /// Row i of Q: Q_{i+1}(c), c = 0..=C.
     pub fn q_row(&self, i: usize) -> &[f64] {
         &self.q[i * self.cols..(i + 1) * self.cols]
@@ -314,9 +332,24 @@ impl Job for ForwardJob<'_, '_> {
 
 /// Algorithm 1 (fast): the value V and the choice table Q.
 pub fn forward(inst: &Instance<f64>, reg: RegKind, gamma: f64, plan: &Plan) -> Result<Forward> {
+    let mut out = Forward::empty();
+    forward_into(inst, reg, gamma, plan, &mut out)?;
+    Ok(out)
+}
+
+/// [`forward`] into an existing [`Forward`], reusing its table's allocation (for repeated
+/// calls, for example one per training step: no page faults for a fresh table each time).
+pub fn forward_into(
+    inst: &Instance<f64>,
+    reg: RegKind,
+    gamma: f64,
+    plan: &Plan,
+    out: &mut Forward,
+) -> Result<()> {
     reg.check_gamma(&gamma)?;
     let cols = inst.capacity() + 1;
-    let mut q = alloc(inst.n() * cols, plan.poison);
+    let mut q = std::mem::take(&mut out.q);
+    reuse(&mut q, inst.n() * cols, plan.poison);
     let p = problem(inst, gamma, plan);
     let threads = plan.row_threads(cols);
     let (value, _) = dispatch(
@@ -329,10 +362,11 @@ pub fn forward(inst: &Instance<f64>, reg: RegKind, gamma: f64, plan: &Plan) -> R
             threads,
         },
     )?;
+    *out = Forward { value, q, cols };
     if value == f64::NEG_INFINITY {
         return Err(infeasible());
     }
-    Ok(Forward { value, q, cols })
+    Ok(())
 }
 
 struct BackwardJob<'a, 'b> {
@@ -406,11 +440,25 @@ pub fn vjp(
     z: &[f64],
     plan: &Plan,
 ) -> Result<(Vec<f64>, f64)> {
+    vjp_in(&mut Workspace::default(), inst, fwd, reg, gamma, z, plan)
+}
+
+/// [`vjp`] with the Qdot table taken from (and left in) a reusable [`Workspace`].
+pub fn vjp_in(
+    ws: &mut Workspace,
+    inst: &Instance<f64>,
+    fwd: &Forward,
+    reg: RegKind,
+    gamma: f64,
+    z: &[f64],
+    plan: &Plan,
+) -> Result<(Vec<f64>, f64)> {
     reg.check_gamma(&gamma)?;
     check_z(inst, z)?;
     let p = problem(inst, gamma, plan);
     let threads = plan.row_threads(p.cols);
-    let mut qd = alloc(fwd.q.len(), plan.poison);
+    let qd = &mut ws.qd;
+    reuse(qd, fwd.q.len(), plan.poison);
     let ydz = dispatch(
         plan.isa,
         reg,
@@ -418,7 +466,7 @@ pub fn vjp(
             p,
             q: &fwd.q,
             z,
-            qd: &mut qd,
+            qd,
             threads,
         },
     )?;
@@ -428,7 +476,7 @@ pub fn vjp(
         BackwardJob {
             p,
             q: &fwd.q,
-            qd: Some(&qd),
+            qd: Some(&ws.qd),
             threads,
         },
     )?;
@@ -438,6 +486,10 @@ pub fn vjp(
 /// Algorithm 3 on a fast forward pass: the same walk and the same draws as the reference
 /// (items n..1, one `rng.uniform()` per item that fits, pick iff u < Q).
 pub fn sample(inst: &Instance<f64>, fwd: &Forward, rng: &mut Rng) -> Sample {
+    sample_q(inst, &fwd.q, fwd.cols, rng)
+}
+
+fn sample_q(inst: &Instance<f64>, qt: &[f64], cols: usize, rng: &mut Rng) -> Sample {
     let n = inst.n();
     let mut c = inst.capacity();
     let mut selection = vec![false; n];
@@ -447,7 +499,7 @@ pub fn sample(inst: &Instance<f64>, fwd: &Forward, rng: &mut Rng) -> Sample {
         if w > c {
             continue;
         }
-        let q = fwd.q[i * fwd.cols + c];
+        let q = qt[i * cols + c];
         if rng.uniform() < q {
             selection[i] = true;
             log_prob += q.ln();
@@ -462,16 +514,33 @@ pub fn sample(inst: &Instance<f64>, fwd: &Forward, rng: &mut Rng) -> Sample {
     }
 }
 
+/// Reusable tables for repeated calls (one per thread): the pipeline's Q and Qdot (or its
+/// checkpointed segments) stay allocated between calls instead of being faulted in anew.
+/// Contents between calls are unspecified; results never depend on them.
+#[derive(Debug, Clone, Default)]
+pub struct Workspace {
+    q: Vec<f64>,
+    qd: Vec<f64>,
+}
+
+impl Workspace {
+    /// Bytes currently held.
+    pub fn bytes(&self) -> usize {
+        8 * (self.q.capacity() + self.qd.capacity())
+    }
+}
+
 struct PipelineJob<'a, 'b> {
     p: Problem<'a>,
     z: Option<&'b [f64]>,
     memory: Memory,
     threads: usize,
     keep_q: bool,
+    ws: &'b mut Workspace,
 }
 
-/// value, <y, z>, y, vjp, Q (if kept).
-type PipelineOut = (f64, f64, Vec<f64>, Vec<f64>, Option<Vec<f64>>);
+/// value, <y, z>, y, vjp; Q is left in the workspace when kept.
+type PipelineOut = (f64, f64, Vec<f64>, Vec<f64>);
 
 impl Job for PipelineJob<'_, '_> {
     type Out = PipelineOut;
@@ -483,31 +552,37 @@ impl Job for PipelineJob<'_, '_> {
         // Hard has dq = 0: its VJP is exactly zero, so no tangent is computed.
         let smooth_z = self.z.filter(|_| K::SMOOTH);
         let mut state = BackState::start(cols, smooth_z.is_some(), p.poison);
+        let ws = self.ws;
         if self.memory == Memory::Full || self.keep_q || n == 0 {
-            let mut q = alloc(n * cols, p.poison);
-            let mut qd = alloc(if smooth_z.is_some() { n * cols } else { 0 }, p.poison);
-            let tan = smooth_z.map(|z| Tangent { z, qd: &mut qd });
+            reuse(&mut ws.q, n * cols, p.poison);
+            reuse(
+                &mut ws.qd,
+                if smooth_z.is_some() { n * cols } else { 0 },
+                p.poison,
+            );
+            let tan = smooth_z.map(|z| Tangent { z, qd: &mut ws.qd });
             let (value, ydz) =
-                forward_pass::<S, K>(s, p, (0, n), None, None, &mut q, tan, None, self.threads);
+                forward_pass::<S, K>(s, p, (0, n), None, None, &mut ws.q, tan, None, self.threads);
             if value == f64::NEG_INFINITY {
-                return (value, ydz, y, vjp, None);
+                return (value, ydz, y, vjp);
             }
-            let qd_ref = smooth_z.map(|_| &qd[..]);
+            let qd_ref = smooth_z.map(|_| &ws.qd[..]);
             backward_pass(
                 s,
                 p,
                 (0, n),
-                &q,
+                &ws.q,
                 qd_ref,
                 &mut state,
                 &mut y,
                 &mut vjp,
                 self.threads,
             );
-            return (value, ydz, y, vjp, self.keep_q.then_some(q));
+            return (value, ydz, y, vjp);
         }
-        // Checkpointed: pass 1 stores every k-th V (and Vdot) row, Q in one rolling row.
-        let k = (n as f64).sqrt().ceil().max(1.0) as usize;
+        // Checkpointed / blocked: pass 1 stores every k-th V (and Vdot) row, Q in one
+        // rolling row; the backward phase recomputes each segment from its checkpoint.
+        let k = segment_rows(n);
         let nck = n / k + 1;
         let mut ck_v = alloc(nck * cols, p.poison);
         let mut ck_vd = alloc(if smooth_z.is_some() { nck * cols } else { 0 }, p.poison);
@@ -528,42 +603,27 @@ impl Job for PipelineJob<'_, '_> {
             }),
             self.threads,
         );
-        drop((q1, qd1));
+        drop((q1, qd1, state));
         if value == f64::NEG_INFINITY {
-            return (value, ydz, y, vjp, None);
+            return (value, ydz, y, vjp);
         }
-        // Pass 2: segments from the last, recomputing Q (and Qdot) from their checkpoint.
-        let mut q = alloc(k * cols, p.poison);
-        let mut qd = alloc(if smooth_z.is_some() { k * cols } else { 0 }, p.poison);
-        for seg in (0..n.div_ceil(k)).rev() {
-            let rows = (seg * k, ((seg + 1) * k).min(n));
-            let start = &ck_v[seg * cols..(seg + 1) * cols];
-            let vd_start = smooth_z.map(|_| &ck_vd[seg * cols..(seg + 1) * cols]);
-            forward_pass::<S, K>(
-                s,
-                p,
-                rows,
-                Some(start),
-                vd_start,
-                &mut q,
-                smooth_z.map(|z| Tangent { z, qd: &mut qd }),
-                None,
-                self.threads,
-            );
-            let qd_ref = smooth_z.map(|_| &qd[..]);
-            backward_pass(
-                s,
-                p,
-                rows,
-                &q,
-                qd_ref,
-                &mut state,
-                &mut y,
-                &mut vjp,
-                self.threads,
-            );
-        }
-        (value, ydz, y, vjp, None)
+        let (q, qd) = (&mut ws.q, &mut ws.qd);
+        reuse(q, k * cols, p.poison);
+        reuse(qd, if smooth_z.is_some() { k * cols } else { 0 }, p.poison);
+        driver::segmented_backward::<S, K>(
+            s,
+            p,
+            k,
+            &ck_v,
+            smooth_z.map(|_| &ck_vd[..]),
+            smooth_z,
+            q,
+            qd,
+            &mut y,
+            &mut vjp,
+            self.threads,
+        );
+        (value, ydz, y, vjp)
     }
 }
 
@@ -574,12 +634,27 @@ pub fn pipeline_bytes(n: usize, cols: usize, with_vjp: bool, memory: Memory) -> 
     let rolling = (2 * t + 2 * t) * cols; // V/Vdot halves + E/Edot rolling rows
     let cells = match memory {
         Memory::Full => t * n * cols,
+        Memory::Auto => return pipeline_bytes(n, cols, with_vjp, auto_memory(n, cols, false)),
         Memory::Checkpointed => {
-            let k = (n as f64).sqrt().ceil().max(1.0) as usize;
+            let k = segment_rows(n);
             t * (n / k + 1) * cols + t * k * cols + t * cols
         }
     };
     8 * (cells + rolling)
+}
+
+/// Rows per recomputed segment of [`Memory::Checkpointed`]: ceil(sqrt(n)).
+fn segment_rows(n: usize) -> usize {
+    (n as f64).sqrt().ceil().max(1.0) as usize
+}
+
+/// What [`Memory::Auto`] picks.
+fn auto_memory(n: usize, cols: usize, samples: bool) -> Memory {
+    if samples || 16 * n * cols <= 32 << 20 {
+        Memory::Full
+    } else {
+        Memory::Checkpointed
+    }
 }
 
 /// The whole pipeline (fast): value, y, the VJP if `extras.z` is set, and samples. With
@@ -592,17 +667,24 @@ pub fn relax(
     extras: &Extras<f64>,
     plan: &Plan,
 ) -> Result<Relaxed<f64>> {
-    relax_threads(
-        inst,
-        reg,
-        gamma,
-        extras,
-        plan,
-        plan.row_threads(inst.capacity() + 1),
-    )
+    relax_in(&mut Workspace::default(), inst, reg, gamma, extras, plan)
+}
+
+/// [`relax`] with its tables taken from (and left in) a reusable [`Workspace`].
+pub fn relax_in(
+    ws: &mut Workspace,
+    inst: &Instance<f64>,
+    reg: RegKind,
+    gamma: f64,
+    extras: &Extras<f64>,
+    plan: &Plan,
+) -> Result<Relaxed<f64>> {
+    let threads = plan.row_threads(inst.capacity() + 1);
+    relax_threads(ws, inst, reg, gamma, extras, plan, threads)
 }
 
 fn relax_threads(
+    ws: &mut Workspace,
     inst: &Instance<f64>,
     reg: RegKind,
     gamma: f64,
@@ -617,36 +699,33 @@ fn relax_threads(
     if extras.samples > 0 && plan.memory == Memory::Checkpointed {
         return Err(Error::Unsupported {
             what: "samples: checkpointed memory does not keep the choice table; \
-                   use full memory to sample"
+                   use full (or auto) memory to sample"
                 .into(),
         });
     }
     let p = problem(inst, gamma, plan);
-    let (value, _, y, vjp, q) = dispatch(
+    let (value, _, y, vjp) = dispatch(
         plan.isa,
         reg,
         PipelineJob {
             p,
             z: extras.z.as_deref(),
-            memory: plan.memory,
+            memory: match plan.memory {
+                Memory::Auto => auto_memory(inst.n(), p.cols, extras.samples > 0),
+                m => m,
+            },
             threads,
             keep_q: extras.samples > 0,
+            ws: &mut *ws,
         },
     )?;
     if value == f64::NEG_INFINITY {
         return Err(infeasible());
     }
     let mut samples = Vec::with_capacity(extras.samples);
-    if let Some(q) = q {
-        let fwd = Forward {
-            value,
-            q,
-            cols: p.cols,
-        };
-        let mut rng = Rng::seed(extras.seed);
-        for _ in 0..extras.samples {
-            samples.push(sample(inst, &fwd, &mut rng));
-        }
+    let mut rng = Rng::seed(extras.seed);
+    for _ in 0..extras.samples {
+        samples.push(sample_q(inst, &ws.q, p.cols, &mut rng));
     }
     let out = Relaxed {
         value,
@@ -699,34 +778,58 @@ pub struct BatchItem<'a> {
 /// capacity blocks when its rows are long enough.
 pub fn relax_batch(items: &[BatchItem], plan: &Plan) -> Vec<Result<Relaxed<f64>>> {
     let threads = plan.par.threads();
-    let one = |it: &BatchItem, t: usize| {
-        relax_threads(it.instance, it.regularizer, it.gamma, it.extras, plan, t)
+    let one = |ws: &mut Workspace, it: &BatchItem, t: usize| {
+        relax_threads(
+            ws,
+            it.instance,
+            it.regularizer,
+            it.gamma,
+            it.extras,
+            plan,
+            t,
+        )
     };
     if threads <= 1 || items.len() < threads {
+        let mut ws = Workspace::default();
         return items
             .iter()
-            .map(|it| one(it, plan.row_threads(it.instance.capacity() + 1)))
+            .map(|it| one(&mut ws, it, plan.row_threads(it.instance.capacity() + 1)))
             .collect();
     }
-    par_map(items.len(), threads, |k| one(&items[k], 1))
+    par_map_with(items.len(), threads, Workspace::default, |ws, k| {
+        one(ws, &items[k], 1)
+    })
 }
 
 /// `f(0), ..., f(len - 1)` in order, computed on up to `threads` threads (the calling
 /// thread included) that take indices one at a time: the batch driver.
 pub fn par_map<T: Send>(len: usize, threads: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    par_map_with(len, threads, || (), |_, k| f(k))
+}
+
+/// [`par_map`] where every thread owns a state made by `init` (for example a
+/// [`Workspace`]) that `f` may reuse from one index to the next.
+pub fn par_map_with<T: Send, W>(
+    len: usize,
+    threads: usize,
+    init: impl Fn() -> W + Sync,
+    f: impl Fn(&mut W, usize) -> T + Sync,
+) -> Vec<T> {
     if threads <= 1 || len <= 1 {
-        return (0..len).map(f).collect();
+        let mut w = init();
+        return (0..len).map(|k| f(&mut w, k)).collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut parts: Vec<(usize, T)> = std::thread::scope(|scope| {
         let worker = || {
             let mut mine = Vec::new();
+            let mut w = init();
             loop {
                 let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if k >= len {
                     return mine;
                 }
-                mine.push((k, f(k)));
+                mine.push((k, f(&mut w, k)));
             }
         };
         let handles: Vec<_> = (1..threads.min(len)).map(|_| scope.spawn(worker)).collect();
