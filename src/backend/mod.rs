@@ -34,8 +34,8 @@ use simd::{Scalar, Simd};
 /// Which implementation computes the f64 operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
-    /// The fastest correct one for this machine and input: the SIMD kernels on all cores,
-    /// with [`Memory::Auto`].
+    /// The fastest correct one measured on a shared machine: the SIMD kernels, batches
+    /// spread over all cores, a single instance on one core, [`Memory::Auto`].
     Auto,
     /// The generic reference DP ([`crate::ops::relax_f64`]).
     Reference,
@@ -88,8 +88,12 @@ impl Backend {
             Backend::Simd => Some(Plan::new(Isa::detect(), Par::Seq)),
             Backend::Parallel => Some(Plan::new(Isa::detect(), Par::available())),
             Backend::Auto => {
+                // Threads over a batch; a single instance stays on one thread: splitting
+                // rows costs one barrier per item row, which lost on the shared machine
+                // this was measured on (docs/benchmarks.md). Use `parallel` to split.
                 let mut plan = Plan::new(Isa::detect(), Par::available());
                 plan.memory = Memory::Auto;
+                plan.min_cols_per_thread = usize::MAX;
                 Some(plan)
             }
         }
@@ -551,7 +555,6 @@ impl Job for PipelineJob<'_, '_> {
         let mut vjp = vec![0.0; n];
         // Hard has dq = 0: its VJP is exactly zero, so no tangent is computed.
         let smooth_z = self.z.filter(|_| K::SMOOTH);
-        let mut state = BackState::start(cols, smooth_z.is_some(), p.poison);
         let ws = self.ws;
         if self.memory == Memory::Full || self.keep_q || n == 0 {
             reuse(&mut ws.q, n * cols, p.poison);
@@ -566,6 +569,8 @@ impl Job for PipelineJob<'_, '_> {
             if value == f64::NEG_INFINITY {
                 return (value, ydz, y, vjp);
             }
+            // Allocated only now: the forward pass's rolling rows are already freed.
+            let mut state = BackState::start(cols, smooth_z.is_some(), p.poison);
             let qd_ref = smooth_z.map(|_| &ws.qd[..]);
             backward_pass(
                 s,
@@ -603,7 +608,7 @@ impl Job for PipelineJob<'_, '_> {
             }),
             self.threads,
         );
-        drop((q1, qd1, state));
+        drop((q1, qd1));
         if value == f64::NEG_INFINITY {
             return (value, ydz, y, vjp);
         }
@@ -628,10 +633,12 @@ impl Job for PipelineJob<'_, '_> {
 }
 
 /// Bytes of tables and rolling rows the fast pipeline allocates for `n` items and `cols`
-/// capacities (computed from the buffer sizes the code allocates; O(n) vectors ignored).
+/// capacities: the peak of the tables plus the rolling rows alive at the same time
+/// (computed from the buffer sizes the code allocates; O(n) vectors ignored).
 pub fn pipeline_bytes(n: usize, cols: usize, with_vjp: bool, memory: Memory) -> usize {
     let t = if with_vjp { 2 } else { 1 };
-    let rolling = (2 * t + 2 * t) * cols; // V/Vdot halves + E/Edot rolling rows
+    // Two rolling rows of V (and Vdot) in the forward phase, then two of E (and Edot).
+    let rolling = 2 * t * cols;
     let cells = match memory {
         Memory::Full => t * n * cols,
         Memory::Auto => return pipeline_bytes(n, cols, with_vjp, auto_memory(n, cols, false)),

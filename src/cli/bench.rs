@@ -424,7 +424,7 @@ pub fn cli(args: &[String], out: &mut dyn Write) -> Result<i32, UsageError> {
     };
     let wanted: Vec<String> = flags
         .value("--backends")
-        .unwrap_or("reference,scalar,simd,parallel,checkpointed")
+        .unwrap_or("reference,scalar,simd,parallel,checkpointed,auto")
         .split(',')
         .map(str::to_string)
         .collect();
@@ -472,7 +472,7 @@ pub fn cli(args: &[String], out: &mut dyn Write) -> Result<i32, UsageError> {
             if !json_out {
                 let _ = writeln!(
                     out,
-                    "\nn={n} C={cap} batch={bsize} {}:\n  {:<10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}  B/cell(ref, full, ckpt, paper)",
+                    "\nn={n} C={cap} batch={bsize} {}:\n  {:<10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}  B/cell(ref, full, ckpt, paper)",
                     reg.name(),
                     "op",
                     "reference",
@@ -480,12 +480,20 @@ pub fn cli(args: &[String], out: &mut dyn Write) -> Result<i32, UsageError> {
                     "simd",
                     "parallel",
                     "ckpt",
+                    "auto",
                     "python"
                 );
             }
             for op in OPS {
                 let mut row: Vec<(String, Option<(f64, f64)>)> = Vec::new();
-                for be in ["reference", "scalar", "simd", "parallel", "checkpointed"] {
+                for be in [
+                    "reference",
+                    "scalar",
+                    "simd",
+                    "parallel",
+                    "checkpointed",
+                    "auto",
+                ] {
                     if !wanted.iter().any(|w| w == be) || (be == "checkpointed" && op != "pipeline")
                     {
                         row.push((be.into(), None));
@@ -497,6 +505,13 @@ pub fn cli(args: &[String], out: &mut dyn Write) -> Result<i32, UsageError> {
                             time_fast(&t, &batch, reg, op, &Plan::new(Isa::Scalar, Par::Seq), 1)
                         }
                         "simd" => time_fast(&t, &batch, reg, op, &Plan::new(isa, Par::Seq), 1),
+                        "auto" => {
+                            let plan = backend::Backend::Auto
+                                .plan()
+                                .unwrap_or(Plan::new(isa, Par::Seq));
+                            let bt = if bsize > 1 { plan.par.threads() } else { 1 };
+                            time_fast(&t, &batch, reg, op, &plan, bt)
+                        }
                         _ => {
                             // Batch: instances over threads; one instance: capacity blocks.
                             let mut plan = if bsize > 1 {
@@ -589,8 +604,8 @@ pub fn cli(args: &[String], out: &mut dyn Write) -> Result<i32, UsageError> {
                         None => format!(" {:>10}", "-"),
                     };
                     line += &format!("  {}, {}, {}, 40", bpc(0), bpc(3), bpc(4));
-                    if let (Some(s), Some((pp, _))) = (py, &row[3].1) {
-                        line += &format!("  parallel/python {:.1}x", s / pp);
+                    if let (Some(s), Some((pp, _))) = (py, &row[5].1) {
+                        line += &format!("  auto/python {:.1}x", s / pp);
                     }
                     let _ = writeln!(out, "{line}");
                 }
