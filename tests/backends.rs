@@ -26,7 +26,7 @@ fn plans() -> Vec<(String, Plan)> {
             ("rows2", Par::Threads(2), 1),
             ("rows3", Par::Threads(3), 1),
         ] {
-            for memory in [Memory::Full, Memory::Checkpointed, Memory::Auto] {
+            for memory in [Memory::Full, Memory::Checkpointed, Memory::Compact] {
                 let mut plan = Plan::new(isa, par);
                 plan.memory = memory;
                 plan.min_cols_per_thread = min_cols;

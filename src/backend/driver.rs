@@ -87,6 +87,15 @@ impl<'a> Shared<'a> {
             _life: PhantomData,
         }
     }
+    /// The sub-buffer `lo..hi` (same sharing rules).
+    fn sub(&self, lo: usize, hi: usize) -> Self {
+        assert!(lo <= hi && hi <= self.len);
+        Shared {
+            ptr: self.ptr.wrapping_add(lo),
+            len: hi - lo,
+            _life: PhantomData,
+        }
+    }
     /// A read-only buffer: `get_mut` must never be called on the result.
     fn from_ref(buf: &'a [f64]) -> Self {
         Shared {
@@ -229,8 +238,10 @@ struct FwdShared<'a, 'z> {
     q: Shared<'a>,
     /// Qdot rows, with z, when a tangent runs.
     tan: Option<(&'z [f64], Shared<'a>)>,
-    /// Whether Q and Qdot are a single rolling row.
+    /// Whether Q is a single rolling row.
     rolling_q: bool,
+    /// Whether Qdot is a single rolling row.
+    rolling_qd: bool,
     /// Checkpoints: spacing, V rows, Vdot rows.
     ck: Option<(usize, Shared<'a>, Option<Shared<'a>>)>,
 }
@@ -304,6 +315,7 @@ unsafe fn forward_worker<S: Simd, K: Kern>(
             save(i, a);
             let w = p.weights[i];
             let row = if f.rolling_q { 0 } else { (i - r0) * cols };
+            let qd_row = if f.rolling_qd { 0 } else { (i - r0) * cols };
             let qrow = f.q.get_mut(row + lo, row + hi);
             forward_row::<S, K>(
                 s,
@@ -322,7 +334,7 @@ unsafe fn forward_worker<S: Simd, K: Kern>(
                     f.vd.get(a, a + cols),
                     qrow,
                     f.vd.get_mut(b + lo, b + hi),
-                    qd.get_mut(row + lo, row + hi),
+                    qd.get_mut(qd_row + lo, qd_row + hi),
                     lo,
                     w,
                     z[i],
@@ -361,8 +373,9 @@ pub fn forward_pass<S: Simd, K: Kern>(
         v: Shared::new(&mut vbuf),
         vd: Shared::new(&mut vdbuf),
         q: Shared::new(q),
+        rolling_qd: tan.as_ref().is_some_and(|t| t.qd.len() < (r1 - r0) * cols),
         tan: tan.map(|t| {
-            assert!(t.qd.len() >= q_len_check(rolling_q, r1 - r0, cols));
+            assert!(t.qd.len() >= cols.min((r1 - r0) * cols));
             (t.z, Shared::new(t.qd))
         }),
         rolling_q,
@@ -382,10 +395,6 @@ pub fn forward_pass<S: Simd, K: Kern>(
     let a = if (r1 - r0) % 2 == 0 { 0 } else { cols };
     let vd_last = if has_tan { vdbuf[a + cols - 1] } else { 0.0 };
     (vbuf[a + cols - 1], vd_last)
-}
-
-fn q_len_check(rolling: bool, rows: usize, cols: usize) -> usize {
-    if rolling { cols } else { rows * cols }
 }
 
 /// The forward tangent of Algorithm 4 alone, from a stored Q table: fills Qdot and
@@ -592,7 +601,7 @@ pub fn backward_pass<S: Simd>(
 /// segment's checkpoint into `q_seg` (`qd_seg`), then run the backward recursion over it.
 /// Adds y and vjp. With `every` small enough for a segment to stay in cache, this trades
 /// a second forward pass for most of the memory traffic of the full tables.
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
 pub fn segmented_backward<S: Simd, K: Kern>(
     s: S,
     p: &Problem,
@@ -600,6 +609,7 @@ pub fn segmented_backward<S: Simd, K: Kern>(
     ck_v: &[f64],
     ck_vd: Option<&[f64]>,
     z: Option<&[f64]>,
+    q_full: Option<&[f64]>,
     q_seg: &mut [f64],
     qd_seg: &mut [f64],
     y: &mut [f64],
@@ -607,7 +617,13 @@ pub fn segmented_backward<S: Simd, K: Kern>(
     threads: usize,
 ) {
     let (n, cols) = (p.n(), p.cols);
-    assert!(q_seg.len() >= every * cols);
+    match q_full {
+        Some(q) => assert!(q.len() >= n * cols && z.is_some() && ck_vd.is_some()),
+        None => assert!(q_seg.len() >= every * cols),
+    }
+    assert!(z.is_none() || qd_seg.len() >= every * cols);
+    // Q is only read when it is stored whole.
+    let q_full = q_full.map(Shared::from_ref);
     let mut vbuf = alloc(2 * cols, p.poison);
     let mut vdbuf = alloc(if z.is_some() { 2 * cols } else { 0 }, p.poison);
     let mut state = BackState::start(cols, z.is_some(), p.poison);
@@ -621,6 +637,7 @@ pub fn segmented_backward<S: Simd, K: Kern>(
         q,
         tan: z.map(|z| (z, qd)),
         rolling_q: false,
+        rolling_qd: false,
         ck: None,
     };
     let b = BwdShared {
@@ -639,6 +656,50 @@ pub fn segmented_backward<S: Simd, K: Kern>(
                     let rows = (seg * every, ((seg + 1) * every).min(n));
                     let start = &ck_v[seg * cols..(seg + 1) * cols];
                     let vd_start = ck_vd.map(|c| &c[seg * cols..(seg + 1) * cols]);
+                    if let (Some(qf), Some(z), Some(vd_start)) = (q_full, z, vd_start) {
+                        // Q is stored: recompute only the local tangent Qdot of the segment.
+                        // SAFETY: as below; Q is read-only, Vdot halves alternate, Qdot rows
+                        // of the segment are written in own blocks and read after barriers.
+                        unsafe {
+                            f.vd.get_mut(lo, hi).copy_from_slice(&vd_start[lo..hi]);
+                            barrier.wait();
+                            for i in rows.0..rows.1 {
+                                let (a, b2) = if (i - rows.0) % 2 == 0 {
+                                    (0, cols)
+                                } else {
+                                    (cols, 0)
+                                };
+                                let row = (i - rows.0) * cols;
+                                tangent_row::<S, K>(
+                                    s,
+                                    &p.params,
+                                    f.vd.get(a, a + cols),
+                                    qf.get(i * cols + lo, i * cols + hi),
+                                    f.vd.get_mut(b2 + lo, b2 + hi),
+                                    qd.get_mut(row + lo, row + hi),
+                                    lo,
+                                    p.weights[i],
+                                    z[i],
+                                );
+                                barrier.wait();
+                            }
+                            half = backward_worker(
+                                s,
+                                p,
+                                rows,
+                                qf.sub(rows.0 * cols, rows.1 * cols),
+                                Some(qd),
+                                &b,
+                                half,
+                                lo,
+                                hi,
+                                barrier,
+                                &mut ys[rows.0..rows.1],
+                                &mut js[rows.0..rows.1],
+                            );
+                        }
+                        continue;
+                    }
                     // SAFETY: every worker runs the same sequence of passes on its own
                     // block; the barriers of each pass separate writes from reads of Q.
                     unsafe {

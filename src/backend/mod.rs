@@ -171,9 +171,13 @@ pub enum Memory {
     /// Keep every ceil(sqrt(n))-th V (and Vdot) row; recompute Q segment by segment.
     /// O(C sqrt(n)) memory. Sampling is not offered in this mode (it needs all of Q).
     Checkpointed,
-    /// `Full` when Q and Qdot take at most 32 MiB or samples are requested, else
-    /// `Checkpointed`: its segments stay in the last-level cache, so its second forward
-    /// pass costs about what the memory traffic of the full tables would.
+    /// Keep Q (8 bytes per cell) and every ceil(sqrt(n))-th Vdot row; recompute the local
+    /// tangent Qdot segment by segment (no second forward pass: the choice for shannon,
+    /// whose forward pass is the expensive one).
+    Compact,
+    /// `Full` when Q and Qdot take at most 32 MiB or samples are requested; otherwise
+    /// `Compact` for shannon and `Checkpointed` for the others (their forward passes are
+    /// cheap, so recomputing one costs less than the memory traffic of the tables).
     Auto,
 }
 
@@ -556,7 +560,11 @@ impl Job for PipelineJob<'_, '_> {
         // Hard has dq = 0: its VJP is exactly zero, so no tangent is computed.
         let smooth_z = self.z.filter(|_| K::SMOOTH);
         let ws = self.ws;
-        if self.memory == Memory::Full || self.keep_q || n == 0 {
+        let compact = self.memory == Memory::Compact && smooth_z.is_some();
+        if (self.memory == Memory::Full || self.memory == Memory::Compact) && !compact
+            || self.keep_q
+            || n == 0
+        {
             reuse(&mut ws.q, n * cols, p.poison);
             reuse(
                 &mut ws.qd,
@@ -591,6 +599,46 @@ impl Job for PipelineJob<'_, '_> {
         let nck = n / k + 1;
         let mut ck_v = alloc(nck * cols, p.poison);
         let mut ck_vd = alloc(if smooth_z.is_some() { nck * cols } else { 0 }, p.poison);
+        if compact {
+            // Compact: Q stored whole, Qdot recomputed per segment from Vdot checkpoints.
+            reuse(&mut ws.q, n * cols, p.poison);
+            let mut qd1 = alloc(cols, p.poison);
+            let (value, ydz) = forward_pass::<S, K>(
+                s,
+                p,
+                (0, n),
+                None,
+                None,
+                &mut ws.q,
+                smooth_z.map(|z| Tangent { z, qd: &mut qd1 }),
+                Some(Checkpoints {
+                    every: k,
+                    v: &mut ck_v,
+                    vd: Some(&mut ck_vd[..]),
+                }),
+                self.threads,
+            );
+            drop(qd1);
+            if value == f64::NEG_INFINITY {
+                return (value, ydz, y, vjp);
+            }
+            reuse(&mut ws.qd, k * cols, p.poison);
+            driver::segmented_backward::<S, K>(
+                s,
+                p,
+                k,
+                &ck_v,
+                Some(&ck_vd),
+                smooth_z,
+                Some(&ws.q),
+                &mut [],
+                &mut ws.qd,
+                &mut y,
+                &mut vjp,
+                self.threads,
+            );
+            return (value, ydz, y, vjp);
+        }
         let mut q1 = alloc(cols, p.poison);
         let mut qd1 = alloc(if smooth_z.is_some() { cols } else { 0 }, p.poison);
         let (value, ydz) = forward_pass::<S, K>(
@@ -622,6 +670,7 @@ impl Job for PipelineJob<'_, '_> {
             &ck_v,
             smooth_z.map(|_| &ck_vd[..]),
             smooth_z,
+            None,
             q,
             qd,
             &mut y,
@@ -641,7 +690,14 @@ pub fn pipeline_bytes(n: usize, cols: usize, with_vjp: bool, memory: Memory) -> 
     let rolling = 2 * t * cols;
     let cells = match memory {
         Memory::Full => t * n * cols,
-        Memory::Auto => return pipeline_bytes(n, cols, with_vjp, auto_memory(n, cols, false)),
+        Memory::Auto => {
+            return pipeline_bytes(n, cols, with_vjp, auto_memory(n, cols, false, false));
+        }
+        Memory::Compact if with_vjp => {
+            let k = segment_rows(n);
+            n * cols + 2 * (n / k + 1) * cols + k * cols + cols
+        }
+        Memory::Compact => n * cols,
         Memory::Checkpointed => {
             let k = segment_rows(n);
             t * (n / k + 1) * cols + t * k * cols + t * cols
@@ -656,9 +712,11 @@ fn segment_rows(n: usize) -> usize {
 }
 
 /// What [`Memory::Auto`] picks.
-fn auto_memory(n: usize, cols: usize, samples: bool) -> Memory {
+fn auto_memory(n: usize, cols: usize, samples: bool, shannon: bool) -> Memory {
     if samples || 16 * n * cols <= 32 << 20 {
         Memory::Full
+    } else if shannon {
+        Memory::Compact
     } else {
         Memory::Checkpointed
     }
@@ -718,7 +776,12 @@ fn relax_threads(
             p,
             z: extras.z.as_deref(),
             memory: match plan.memory {
-                Memory::Auto => auto_memory(inst.n(), p.cols, extras.samples > 0),
+                Memory::Auto => auto_memory(
+                    inst.n(),
+                    p.cols,
+                    extras.samples > 0,
+                    reg == RegKind::Shannon,
+                ),
                 m => m,
             },
             threads,
