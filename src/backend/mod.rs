@@ -205,7 +205,7 @@ impl Plan {
             isa,
             par,
             memory: Memory::Full,
-            min_cols_per_thread: 2048,
+            min_cols_per_thread: 8192,
             poison: false,
         }
     }
