@@ -15,6 +15,22 @@
 //!
 //! Instruction set and parallelism are arguments ([`Plan`]); nothing is global. The
 //! instruction set is chosen once per call, never per cell.
+//!
+//! ```
+//! use diffknap::backend::{self, Backend, BatchItem, Isa, Par, Plan};
+//! use diffknap::{Instance, RegKind, ops::Extras};
+//! let inst = Instance::knapsack(vec![1.0, 0.3, -0.2, 0.8, 0.1], vec![2, 1, 3, 2, 1], 5)?;
+//! let extras = Extras { z: Some(vec![1.0, 0.0, 0.0, -1.0, 0.5]), samples: 2, seed: 7 };
+//! // The whole pipeline (value, y, H z, samples) with the best instruction set, one thread.
+//! let plan = Plan::new(Isa::detect(), Par::Seq);
+//! let out = backend::relax(&inst, RegKind::Shannon, 0.7, &extras, &plan)?;
+//! assert!((out.value - 3.2457900486).abs() < 1e-9);
+//! // A batch (instances may differ in everything), spread over the cores.
+//! let items = vec![BatchItem { instance: &inst, regularizer: RegKind::Gini, gamma: 0.5, extras: &extras }; 3];
+//! let outs = backend::relax_batch_with_backend(&items, Backend::Auto);
+//! assert_eq!(outs.len(), 3);
+//! # Ok::<(), diffknap::Error>(())
+//! ```
 
 mod driver;
 mod kernels;
