@@ -32,7 +32,10 @@ fn plans() -> Vec<(String, Plan)> {
         .collect();
     // At this size a row is too short to split (see Plan::min_cols_per_thread): the
     // parallel plan runs one thread, like `auto`; the split is exercised by the tests.
-    out.push(("parallel".into(), Plan::new(Isa::detect(), Par::available())));
+    out.push((
+        "parallel".into(),
+        Plan::new(Isa::detect(), Par::available()),
+    ));
     out
 }
 

@@ -545,12 +545,14 @@ fn sample_q(inst: &Instance<f64>, qt: &[f64], cols: usize, rng: &mut Rng) -> Sam
 pub struct Workspace {
     q: Vec<f64>,
     qd: Vec<f64>,
+    ck_v: Vec<f64>,
+    ck_vd: Vec<f64>,
 }
 
 impl Workspace {
     /// Bytes currently held.
     pub fn bytes(&self) -> usize {
-        8 * (self.q.capacity() + self.qd.capacity())
+        8 * (self.q.capacity() + self.qd.capacity() + self.ck_v.capacity() + self.ck_vd.capacity())
     }
 }
 
@@ -613,8 +615,14 @@ impl Job for PipelineJob<'_, '_> {
         // rolling row; the backward phase recomputes each segment from its checkpoint.
         let k = segment_rows(n);
         let nck = n / k + 1;
-        let mut ck_v = alloc(nck * cols, p.poison);
-        let mut ck_vd = alloc(if smooth_z.is_some() { nck * cols } else { 0 }, p.poison);
+        let mut ck_v = std::mem::take(&mut ws.ck_v);
+        let mut ck_vd = std::mem::take(&mut ws.ck_vd);
+        reuse(&mut ck_v, nck * cols, p.poison);
+        reuse(
+            &mut ck_vd,
+            if smooth_z.is_some() { nck * cols } else { 0 },
+            p.poison,
+        );
         if compact {
             // Compact: Q stored whole, Qdot recomputed per segment from Vdot checkpoints.
             reuse(&mut ws.q, n * cols, p.poison);
@@ -653,6 +661,7 @@ impl Job for PipelineJob<'_, '_> {
                 &mut vjp,
                 self.threads,
             );
+            (ws.ck_v, ws.ck_vd) = (ck_v, ck_vd);
             return (value, ydz, y, vjp);
         }
         let mut q1 = alloc(cols, p.poison);
@@ -693,6 +702,7 @@ impl Job for PipelineJob<'_, '_> {
             &mut vjp,
             self.threads,
         );
+        (ws.ck_v, ws.ck_vd) = (ck_v, ck_vd);
         (value, ydz, y, vjp)
     }
 }
