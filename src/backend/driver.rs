@@ -13,7 +13,7 @@
 use super::kernels::{Kern, Params, backward_row, forward_row, tangent_row};
 use super::simd::Simd;
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// The data every pass needs: the instance as plain slices, and the regularizer constants.
 #[derive(Debug, Clone, Copy)]
@@ -133,6 +133,20 @@ struct Barrier {
     threads: usize,
     count: AtomicUsize,
     generation: AtomicUsize,
+    /// Set when a worker panics, so that its peers stop waiting and panic too (instead of
+    /// waiting forever for a worker that will never arrive).
+    poisoned: AtomicBool,
+}
+
+/// Poisons the barrier if the worker holding it unwinds.
+struct PoisonOnPanic<'a>(&'a Barrier);
+
+impl Drop for PoisonOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.poisoned.store(true, Ordering::Release);
+        }
+    }
 }
 
 impl Barrier {
@@ -141,6 +155,7 @@ impl Barrier {
             threads,
             count: AtomicUsize::new(0),
             generation: AtomicUsize::new(0),
+            poisoned: AtomicBool::new(false),
         }
     }
     #[inline(always)]
@@ -155,6 +170,9 @@ impl Barrier {
         } else {
             let mut spins = 0u32;
             while self.generation.load(Ordering::Acquire) == generation {
+                if self.poisoned.load(Ordering::Acquire) {
+                    panic!("diffknap: another worker of this pass panicked");
+                }
                 if spins < 2000 {
                     std::hint::spin_loop();
                     spins += 1;
@@ -194,10 +212,17 @@ fn run_blocks<R: Send>(
             .map(|(k, &(lo, hi))| {
                 let work = &work;
                 let barrier = &barrier;
-                scope.spawn(move || work(k + 1, lo, hi, barrier))
+                scope.spawn(move || {
+                    let _guard = PoisonOnPanic(barrier);
+                    work(k + 1, lo, hi, barrier)
+                })
             })
             .collect();
-        let mut out = vec![work(0, bl[0].0, bl[0].1, &barrier)];
+        let first = {
+            let _guard = PoisonOnPanic(&barrier);
+            work(0, bl[0].0, bl[0].1, &barrier)
+        };
+        let mut out = vec![first];
         for h in handles {
             match h.join() {
                 Ok(r) => out.push(r),
@@ -745,6 +770,23 @@ pub fn segmented_backward<S: Simd, K: Kern>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panicking_worker_does_not_hang_its_peers() {
+        for bad in [0, 1, 2] {
+            let r = std::panic::catch_unwind(|| {
+                run_blocks(64, 3, |k, _, _, barrier| {
+                    for _ in 0..3 {
+                        if k == bad {
+                            panic!("worker {k} fails");
+                        }
+                        barrier.wait();
+                    }
+                })
+            });
+            assert!(r.is_err());
+        }
+    }
 
     #[test]
     fn blocks_cover_and_align() {

@@ -409,6 +409,7 @@ pub fn cli(args: &[String], out: &mut dyn Write) -> Result<i32, UsageError> {
             "--backends",
             "--regularizers",
             "--threads",
+            "--min-cols-per-thread",
         ],
         &["--json", "--quick"],
     )?;
@@ -428,6 +429,14 @@ pub fn cli(args: &[String], out: &mut dyn Write) -> Result<i32, UsageError> {
         .split(',')
         .map(str::to_string)
         .collect();
+    let min_cols = match flags.value("--min-cols-per-thread") {
+        None => None,
+        Some(m) => Some(m.parse::<usize>().map_err(|_| {
+            UsageError(format!(
+                "--min-cols-per-thread must be an integer; got {m:?}"
+            ))
+        })?),
+    };
     let regs: Vec<RegKind> = match flags.value("--regularizers") {
         None => RegKind::ALL.to_vec(),
         Some(list) => list
@@ -521,6 +530,9 @@ pub fn cli(args: &[String], out: &mut dyn Write) -> Result<i32, UsageError> {
                             };
                             if be == "checkpointed" {
                                 plan.memory = Memory::Checkpointed;
+                            }
+                            if let Some(m) = min_cols {
+                                plan.min_cols_per_thread = m;
                             }
 
                             let bt = if bsize > 1 { threads } else { 1 };
