@@ -457,3 +457,25 @@ fn relax_cli_backends_agree_line_for_line() {
     assert_eq!(code, 2);
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn every_memory_mode_without_a_vjp_matches_the_reference() {
+    for (pname, plan) in plans() {
+        for (name, inst) in instances() {
+            for reg in RegKind::ALL {
+                let gamma = if reg == RegKind::Hard { 0.0 } else { 0.3 };
+                let extras = Extras::default();
+                let want = relax_f64(&inst, reg, gamma, &extras).unwrap();
+                let got = backend::relax(&inst, reg, gamma, &extras, &plan).unwrap();
+                assert!(got.vjp.is_none());
+                compare(
+                    &format!("{name}/{}/{pname}/no z", reg.name()),
+                    &inst,
+                    gamma,
+                    &got,
+                    &want,
+                );
+            }
+        }
+    }
+}

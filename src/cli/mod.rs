@@ -24,7 +24,8 @@ usage:
   diffknap submod --algorithm NAME [--epsilon E] [--seed S] [--opt] [--input FILE]
 
 relax and solve read JSON Lines (stdin, or --input FILE) and write one JSON line per input
-line, in order, echoing \"id\". See README.md for the fields.
+line, in order, echoing \"id\". See README.md for the fields. relax answers f64 lines
+--chunk at a time (default 256, in parallel; 1 answers each line as soon as it is read).
 ";
 
 /// A usage error (exit status 2).
