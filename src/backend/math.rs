@@ -30,9 +30,10 @@ pub fn exp_nonpos<S: Simd>(s: S, x: S::V) -> S::V {
     let x = s.max(x, s.splat(-746.0));
     let magic = s.splat(ROUND_MAGIC);
     let n = s.sub(s.mul_add(x, s.splat(LOG2E), magic), magic);
-    // r = x - n ln2, in two exact-then-rounded steps.
-    let r = s.sub(x, s.mul(n, s.splat(LN2_HI)));
-    let r = s.sub(r, s.mul(n, s.splat(LN2_LO)));
+    // r = x - n ln2 in two steps; n LN2_HI is exact, so the first step rounds once with or
+    // without FMA.
+    let r = s.mul_add(n, s.splat(-LN2_HI), x);
+    let r = s.mul_add(n, s.splat(-LN2_LO), r);
     // Taylor coefficients 1/k!, k = 13 down to 2.
     const C: [f64; 12] = [
         1.0 / 6_227_020_800.0,
@@ -55,11 +56,8 @@ pub fn exp_nonpos<S: Simd>(s: S, x: S::V) -> S::V {
     // exp(r) = 1 + (r + r^2 p(r)).
     let r2 = s.mul(r, r);
     let er = s.add(s.splat(1.0), s.mul_add(r2, p, r));
-    // Scale by 2^n = 2^n1 2^n2 with n1 = round(n / 2): both factors are normal for
-    // n in [-1077, 0], and only the last product can round (into the subnormals).
-    let n1 = s.sub(s.mul_add(n, s.splat(0.5), magic), magic);
-    let n2 = s.sub(n, n1);
-    s.mul(s.mul(er, s.pow2i(n1)), s.pow2i(n2))
+    // Scale by 2^n, n in [-1077, 0], rounding once (into the subnormals if need be).
+    s.scale2(er, n)
 }
 
 /// ln(1 + e) for e in [0, 1], given `inv_u = 1 / (1 + e)` (which the caller shares with the

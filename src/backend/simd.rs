@@ -43,6 +43,16 @@ pub trait Simd: Copy + Send + Sync + 'static {
     fn sqrt(self, a: Self::V) -> Self::V;
     /// 2^n for lanes holding integers n in [-1022, 1023].
     fn pow2i(self, n: Self::V) -> Self::V;
+    /// x 2^n for lanes holding integers n in [-2044, 2046], rounded once (also into the
+    /// subnormals): x 2^n1 2^n2 with n1 = round(n / 2), whose first product is exact.
+    #[inline(always)]
+    fn scale2(self, x: Self::V, n: Self::V) -> Self::V {
+        const MAGIC: f64 = 6_755_399_441_055_744.0;
+        let magic = self.splat(MAGIC);
+        let n1 = self.sub(self.mul_add(n, self.splat(0.5), magic), magic);
+        let n2 = self.sub(n, n1);
+        self.mul(self.mul(x, self.pow2i(n1)), self.pow2i(n2))
+    }
     /// a < b.
     fn lt(self, a: Self::V, b: Self::V) -> Self::M;
     /// a <= b.
@@ -371,6 +381,12 @@ mod x86 {
                 let t = _mm512_add_pd(n, _mm512_set1_pd(POW2_MAGIC));
                 _mm512_castsi512_pd(_mm512_slli_epi64::<52>(_mm512_castpd_si512(t)))
             }
+        }
+        #[inline(always)]
+        fn scale2(self, x: __m512d, n: __m512d) -> __m512d {
+            // SAFETY: AVX-512F detected (token invariant). vscalefpd: x 2^floor(n), one
+            // rounding, subnormal results included.
+            unsafe { _mm512_scalef_pd(x, n) }
         }
         #[inline(always)]
         fn lt(self, a: __m512d, b: __m512d) -> __mmask8 {
