@@ -16,6 +16,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod backend;
 pub mod certified;
 pub mod check;
 pub mod cli;

@@ -1,6 +1,7 @@
 //! The integration test binary (one binary, many modules: `autotests = false`).
 #![allow(clippy::needless_range_loop)]
 
+mod backends;
 mod certified;
 mod cli;
 mod common;

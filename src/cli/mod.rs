@@ -4,6 +4,7 @@
 //! Exit status: 0 if every line succeeded, 1 if any line failed (each failed line still gets
 //! an output line `{"id": ..., "error": "..."}`), 2 for bad command-line usage.
 
+pub mod bench;
 pub mod certified;
 pub mod json;
 pub mod relax;
@@ -19,15 +20,23 @@ diffknap: differentiable knapsack / top-k operators and submodular maximization
 
 usage:
   diffknap demo                         run every operator on a built-in example
-  diffknap relax [--precision f64|exact|certified] [--digits D] [--input FILE]
+  diffknap relax [--precision f64|exact|certified] [--digits D]
+                 [--backend auto|reference|scalar|simd|parallel] [--chunk N] [--input FILE]
+  diffknap bench [--json] [--quick] [--compare-python FILE]
   diffknap solve [--method dp|ilp|lp] [--input FILE]
   diffknap validate [--input FILE] [--answers FILE] [--rtol R] [--atol A] [--json]
   diffknap vectors --count N --seed S [--profile small|stress]
   diffknap submod --algorithm NAME [--epsilon E] [--seed S] [--opt] [--input FILE]
 
 relax and solve read JSON Lines (stdin, or --input FILE) and write one JSON line per input
-line, in order, echoing \"id\". See README.md for the fields.
+line, in order, echoing \"id\". See README.md for the fields. relax answers f64 lines in
+batches of up to --chunk (default 256, in parallel), and at once when no more input waits.
 ";
+
+/// The input of a command. A batching reader answers the lines it holds as soon as its buffer
+/// runs dry ([`std::io::BufReader::buffer`] is empty), so a caller that writes one line and
+/// waits for its answer never blocks, while bulk input is still answered in large batches.
+pub type Input = std::io::BufReader<Box<dyn std::io::Read>>;
 
 /// A usage error (exit status 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,14 +92,17 @@ impl Flags {
     pub fn has(&self, name: &str) -> bool {
         self.pairs.iter().any(|(n, _)| n == name)
     }
-    /// `--input FILE` or stdin.
-    pub fn input(&self) -> Result<Box<dyn BufRead>, UsageError> {
-        match self.value("--input") {
-            Some(path) => std::fs::File::open(path)
-                .map(|f| Box::new(std::io::BufReader::new(f)) as Box<dyn BufRead>)
-                .map_err(|e| UsageError(format!("--input {path}: {e}"))),
-            None => Ok(Box::new(std::io::BufReader::new(std::io::stdin()))),
-        }
+    /// `--input FILE` or stdin, behind a 1 MiB buffer (large enough for batching; see
+    /// [`Input`]).
+    pub fn input(&self) -> Result<Input, UsageError> {
+        let raw: Box<dyn std::io::Read> = match self.value("--input") {
+            Some(path) => Box::new(
+                std::fs::File::open(path)
+                    .map_err(|e| UsageError(format!("--input {path}: {e}")))?,
+            ),
+            None => Box::new(std::io::stdin()),
+        };
+        Ok(std::io::BufReader::with_capacity(1 << 20, raw))
     }
 }
 
@@ -111,6 +123,7 @@ fn dispatch(args: &[String], out: &mut dyn Write) -> i32 {
     let rest = &args[1..];
     let result = match cmd.as_str() {
         "relax" => relax::cli(rest, out),
+        "bench" => bench::cli(rest, out),
         "solve" => solve::cli(rest, out),
         "demo" => crate::demo::cli(rest, out),
         "validate" => validate::cli(rest, out),

@@ -6,7 +6,8 @@
 //! (adds `samples` as 0/1 arrays and `log_prob`). Unknown fields are ignored.
 
 use super::json::{self, array, exact, exacts, field, nums, object, opt_array};
-use super::{Flags, UsageError, run_lines};
+use super::{Flags, UsageError, answer_line, run_lines};
+use crate::backend::{Backend, BatchItem, relax_batch_with_backend};
 use crate::error::{Result, invalid};
 use crate::instance::{Budget, Constraint, Instance};
 use crate::num::Ordered;
@@ -14,7 +15,7 @@ use crate::num::rational::Rational;
 use crate::ops::{Extras, Relaxed, relax_exact, relax_f64};
 use crate::reg::RegKind;
 use serde_json::{Map, Value};
-use std::io::Write;
+use std::io::{BufRead, Write};
 
 /// A parsed `relax` request over number type `T`.
 #[derive(Debug, Clone)]
@@ -100,6 +101,11 @@ fn samples_json<T>(out: &Relaxed<T>, m: &mut Map<String, Value>) -> Result<()> {
 pub fn answer_f64(v: &Value) -> Result<Map<String, Value>> {
     let req = parse_request(v, json::f64_of)?;
     let out = relax_f64(&req.instance, req.regularizer, req.gamma, &req.extras)?;
+    fields_f64(&out)
+}
+
+/// The output fields of one f64 answer.
+fn fields_f64(out: &Relaxed<f64>) -> Result<Map<String, Value>> {
     let mut m = object(vec![
         ("value", json::num(out.value, "value")?),
         ("y", nums(&out.y, "y")?),
@@ -107,8 +113,91 @@ pub fn answer_f64(v: &Value) -> Result<Map<String, Value>> {
     if let Some(vjp) = &out.vjp {
         m.insert("vjp".into(), nums(vjp, "vjp")?);
     }
-    samples_json(&out, &mut m)?;
+    samples_json(out, &mut m)?;
     Ok(m)
+}
+
+/// Answers f64 lines `chunk` at a time with one batch call of `backend` (instances of a
+/// chunk run in parallel on the parallel backends). Same output, line for line, as
+/// answering each line alone; returns the exit status.
+pub fn run_f64_batched(
+    input: &mut super::Input,
+    out: &mut dyn Write,
+    backend: Backend,
+    chunk: usize,
+) -> i32 {
+    let mut code = 0;
+    let mut line_no = 0usize;
+    let mut buf = Vec::new();
+    let mut eof = false;
+    while !eof {
+        let mut replies = Vec::new();
+        let mut reqs: Vec<Option<Request<f64>>> = Vec::new();
+        while replies.len() < chunk.max(1) {
+            buf.clear();
+            match input.read_until(b'\n', &mut buf) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    eprintln!("diffknap: reading input: {e}");
+                    return 1;
+                }
+            }
+            line_no += 1;
+            let text = String::from_utf8_lossy(&buf);
+            if text.trim().is_empty() {
+                continue;
+            }
+            let mut req = None;
+            let reply = answer_line(&text, line_no, &mut |v| {
+                req = Some(parse_request(v, json::f64_of)?);
+                Ok(Map::new())
+            });
+            replies.push(reply);
+            reqs.push(req);
+            if input.buffer().is_empty() {
+                // The next read may block until the caller sends more: answer what we hold.
+                break;
+            }
+        }
+        let items: Vec<BatchItem> = reqs
+            .iter()
+            .flatten()
+            .map(|r| BatchItem {
+                instance: &r.instance,
+                regularizer: r.regularizer,
+                gamma: r.gamma,
+                extras: &r.extras,
+            })
+            .collect();
+        let mut results = relax_batch_with_backend(&items, backend).into_iter();
+        for (mut reply, req) in replies.into_iter().zip(&reqs) {
+            if req.is_some() {
+                match results.next().map(|r| r.and_then(|o| fields_f64(&o))) {
+                    Some(Ok(fields)) => reply.extend(fields),
+                    Some(Err(e)) => {
+                        reply.insert("error".into(), e.to_string().into());
+                    }
+                    None => {
+                        reply.insert("error".into(), "internal: missing batch result".into());
+                    }
+                }
+            }
+            if reply.contains_key("error") {
+                code = 1;
+            }
+            if writeln!(out, "{}", Value::Object(reply)).is_err() {
+                return 1;
+            }
+        }
+        if out.flush().is_err() {
+            return 1;
+        }
+    }
+    code
 }
 
 /// Answers one line in exact rational arithmetic.
@@ -123,13 +212,44 @@ pub fn answer_exact(v: &Value) -> Result<Map<String, Value>> {
     Ok(m)
 }
 
-/// `diffknap relax [--precision f64|exact|certified] [--digits D] [--input FILE]`.
+/// `diffknap relax [--precision f64|exact|certified] [--digits D] [--backend B] [--chunk N]
+/// [--input FILE]`.
+///
+/// `--backend auto|reference|scalar|simd|parallel` (default auto) picks the f64
+/// implementation; exact precision always runs the reference and accepts only `auto` or
+/// `reference`. f64 lines are answered in batches of up to `--chunk` lines (default 256); a
+/// batch is answered early whenever no more input is waiting, so an interactive caller gets
+/// each answer as soon as it sends a line.
 pub fn cli(args: &[String], out: &mut dyn Write) -> std::result::Result<i32, UsageError> {
-    let flags = Flags::parse(args, &["--precision", "--input", "--digits"], &[])?;
+    let flags = Flags::parse(
+        args,
+        &["--precision", "--input", "--backend", "--chunk", "--digits"],
+        &[],
+    )?;
     let digits = super::certified::parse_digits(flags.value("--digits"))?;
+    let backend = Backend::parse(flags.value("--backend").unwrap_or("auto"))
+        .map_err(|e| UsageError(format!("--{e}")))?;
+    let chunk = match flags.value("--chunk") {
+        None => 256,
+        Some(c) => match c.parse::<usize>() {
+            Ok(k) if k >= 1 => k,
+            _ => {
+                return Err(UsageError(format!(
+                    "--chunk must be a positive integer; got {c:?}"
+                )));
+            }
+        },
+    };
     let mut input = flags.input()?;
     match flags.value("--precision").unwrap_or("f64") {
-        "f64" => Ok(run_lines(&mut input, out, answer_f64)),
+        "f64" => Ok(run_f64_batched(&mut input, out, backend, chunk)),
+        "exact" | "certified" if !matches!(backend, Backend::Auto | Backend::Reference) => {
+            Err(UsageError(format!(
+                "--backend {} is an f64 backend; exact and certified precision run the reference DP \
+                 (use --backend auto or reference, or --precision f64)",
+                backend.name()
+            )))
+        }
         "exact" => Ok(run_lines(&mut input, out, answer_exact)),
         "certified" => Ok(run_lines(&mut input, out, |v| {
             super::certified::answer_certified(v, digits)

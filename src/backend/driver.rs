@@ -1,0 +1,806 @@
+//! Passes over the item rows: one worker per block of capacities, one barrier per row.
+//!
+//! A pass runs `threads` workers (the calling thread is worker 0; the others are scoped
+//! threads); worker k owns the capacities `lo_k..hi_k` of every row it writes and may
+//! read whole rows of the previous step. With one worker the barrier is a no-op, so the
+//! sequential and the row-parallel paths are the same code.
+//!
+//! Buffers are shared between workers through [`Shared`], the only `unsafe` outside
+//! `simd.rs`. Invariant (checked by construction of every pass below): between two
+//! barrier waits, a worker writes only its own block of the rows being produced, and no
+//! worker reads those rows; every row read was completed before the last barrier.
+
+use super::kernels::{Kern, Params, backward_row, forward_row, tangent_row};
+use super::simd::Simd;
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// The data every pass needs: the instance as plain slices, and the regularizer constants.
+#[derive(Debug, Clone, Copy)]
+pub struct Problem<'a> {
+    /// Weights, clamped to capacity + 1.
+    pub weights: &'a [usize],
+    /// Scores.
+    pub theta: &'a [f64],
+    /// C + 1.
+    pub cols: usize,
+    /// Whether V_0 is -inf above 0 (exact and top-k).
+    pub equality: bool,
+    /// Regularizer constants.
+    pub params: Params,
+    /// Fill work buffers with garbage before use (tests: catches reliance on zeroed memory).
+    pub poison: bool,
+}
+
+impl Problem<'_> {
+    /// Number of items.
+    pub fn n(&self) -> usize {
+        self.theta.len()
+    }
+}
+
+/// A work buffer: zeroed (cheap, lazily mapped) or, when testing, filled with garbage.
+pub fn alloc(len: usize, poison: bool) -> Vec<f64> {
+    if poison {
+        (0..len)
+            .map(|i| match i % 3 {
+                0 => f64::NAN,
+                1 => -1.0e300,
+                _ => 7.0,
+            })
+            .collect()
+    } else {
+        vec![0.0; len]
+    }
+}
+
+/// Makes `buf` a work buffer of `len` values, reusing its allocation: existing values are
+/// left as they are (every pass overwrites what it reads), or all set to garbage when
+/// testing.
+pub fn reuse(buf: &mut Vec<f64>, len: usize, poison: bool) {
+    if poison {
+        *buf = alloc(len, true);
+    } else {
+        buf.resize(len, 0.0);
+    }
+}
+
+/// A buffer that several workers write in disjoint blocks (see the module invariant).
+#[derive(Clone, Copy)]
+struct Shared<'a> {
+    ptr: *mut f64,
+    len: usize,
+    _life: PhantomData<&'a mut [f64]>,
+}
+
+// SAFETY: `Shared` is a pointer to a buffer borrowed mutably for 'a; workers access it only
+// under the module invariant (disjoint writes, reads of rows completed before a barrier).
+unsafe impl Send for Shared<'_> {}
+// SAFETY: as above.
+unsafe impl Sync for Shared<'_> {}
+
+impl<'a> Shared<'a> {
+    fn new(buf: &'a mut [f64]) -> Self {
+        Shared {
+            ptr: buf.as_mut_ptr(),
+            len: buf.len(),
+            _life: PhantomData,
+        }
+    }
+    /// The sub-buffer `lo..hi` (same sharing rules).
+    fn sub(&self, lo: usize, hi: usize) -> Self {
+        assert!(lo <= hi && hi <= self.len);
+        Shared {
+            ptr: self.ptr.wrapping_add(lo),
+            len: hi - lo,
+            _life: PhantomData,
+        }
+    }
+    /// A read-only buffer: `get_mut` must never be called on the result.
+    fn from_ref(buf: &'a [f64]) -> Self {
+        Shared {
+            ptr: buf.as_ptr() as *mut f64,
+            len: buf.len(),
+            _life: PhantomData,
+        }
+    }
+    /// Reads `lo..hi`.
+    ///
+    /// # Safety
+    /// No worker writes `lo..hi` until the returned slice is dropped (module invariant).
+    #[inline(always)]
+    unsafe fn get(&self, lo: usize, hi: usize) -> &'a [f64] {
+        assert!(lo <= hi && hi <= self.len);
+        // SAFETY: in bounds (asserted); no concurrent writer (caller's contract).
+        unsafe { std::slice::from_raw_parts(self.ptr.add(lo), hi - lo) }
+    }
+    /// Writes `lo..hi`.
+    ///
+    /// # Safety
+    /// No other worker reads or writes `lo..hi` until the returned slice is dropped.
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn get_mut(&self, lo: usize, hi: usize) -> &'a mut [f64] {
+        assert!(lo <= hi && hi <= self.len);
+        // SAFETY: in bounds (asserted); exclusive (caller's contract).
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.add(lo), hi - lo) }
+    }
+}
+
+/// A barrier for a fixed number of workers: spins briefly, then yields (the machine may
+/// be shared, so a descheduled peer must not be waited for by burning a core forever).
+struct Barrier {
+    threads: usize,
+    count: AtomicUsize,
+    generation: AtomicUsize,
+    /// Set when a worker panics, so that its peers stop waiting and panic too (instead of
+    /// waiting forever for a worker that will never arrive).
+    poisoned: AtomicBool,
+}
+
+/// Poisons the barrier if the worker holding it unwinds.
+struct PoisonOnPanic<'a>(&'a Barrier);
+
+impl Drop for PoisonOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.poisoned.store(true, Ordering::Release);
+        }
+    }
+}
+
+impl Barrier {
+    fn new(threads: usize) -> Self {
+        Barrier {
+            threads,
+            count: AtomicUsize::new(0),
+            generation: AtomicUsize::new(0),
+            poisoned: AtomicBool::new(false),
+        }
+    }
+    #[inline(always)]
+    fn wait(&self) {
+        if self.threads <= 1 {
+            return;
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        if self.count.fetch_add(1, Ordering::AcqRel) + 1 == self.threads {
+            self.count.store(0, Ordering::Relaxed);
+            self.generation.fetch_add(1, Ordering::AcqRel);
+        } else {
+            let mut spins = 0u32;
+            while self.generation.load(Ordering::Acquire) == generation {
+                if self.poisoned.load(Ordering::Acquire) {
+                    panic!("diffknap: another worker of this pass panicked");
+                }
+                if spins < 2000 {
+                    std::hint::spin_loop();
+                    spins += 1;
+                } else {
+                    std::thread::yield_now();
+                }
+            }
+        }
+    }
+}
+
+/// Block boundaries: `threads` blocks of `cols`, cut at multiples of 8 capacities.
+fn blocks(cols: usize, threads: usize) -> Vec<(usize, usize)> {
+    let t = threads.max(1);
+    let mut cuts: Vec<usize> = (0..=t).map(|k| (cols * k / t) / 8 * 8).collect();
+    cuts[t] = cols;
+    (0..t)
+        .map(|k| (cuts[k], cuts[k + 1].max(cuts[k])))
+        .collect()
+}
+
+/// Runs `work(k, lo, hi, barrier)` for every block, worker 0 on the calling thread.
+fn run_blocks<R: Send>(
+    cols: usize,
+    threads: usize,
+    work: impl Fn(usize, usize, usize, &Barrier) -> R + Sync,
+) -> Vec<R> {
+    let bl = blocks(cols, threads);
+    let barrier = Barrier::new(bl.len());
+    if bl.len() == 1 {
+        return vec![work(0, bl[0].0, bl[0].1, &barrier)];
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = bl[1..]
+            .iter()
+            .enumerate()
+            .map(|(k, &(lo, hi))| {
+                let work = &work;
+                let barrier = &barrier;
+                scope.spawn(move || {
+                    let _guard = PoisonOnPanic(barrier);
+                    work(k + 1, lo, hi, barrier)
+                })
+            })
+            .collect();
+        let first = {
+            let _guard = PoisonOnPanic(&barrier);
+            work(0, bl[0].0, bl[0].1, &barrier)
+        };
+        let mut out = vec![first];
+        for h in handles {
+            match h.join() {
+                Ok(r) => out.push(r),
+                Err(p) => std::panic::resume_unwind(p),
+            }
+        }
+        out
+    })
+}
+
+/// Forward-tangent inputs and outputs of a fused or separate tangent pass.
+pub struct Tangent<'b> {
+    /// The cotangent z (one per item).
+    pub z: &'b [f64],
+    /// Output table Qdot, n * cols.
+    pub qd: &'b mut [f64],
+}
+
+/// Where the forward pass keeps V rows (checkpoints): every `every`-th row from row 0,
+/// with Vdot alongside when a tangent runs.
+pub struct Checkpoints<'b> {
+    /// Row spacing.
+    pub every: usize,
+    /// Stored V rows, (n / every + 1) * cols.
+    pub v: &'b mut [f64],
+    /// Stored Vdot rows (same shape), if a tangent runs.
+    pub vd: Option<&'b mut [f64]>,
+}
+
+/// The buffers of a forward pass, shared by its workers.
+#[derive(Clone, Copy)]
+struct FwdShared<'a, 'z> {
+    /// Rolling V rows (two halves of `cols`).
+    v: Shared<'a>,
+    /// Rolling Vdot rows (empty without a tangent).
+    vd: Shared<'a>,
+    /// Q rows of the range (or one rolling row).
+    q: Shared<'a>,
+    /// Qdot rows, with z, when a tangent runs.
+    tan: Option<(&'z [f64], Shared<'a>)>,
+    /// Whether Q is a single rolling row.
+    rolling_q: bool,
+    /// Whether Qdot is a single rolling row.
+    rolling_qd: bool,
+    /// Checkpoints: spacing, V rows, Vdot rows.
+    ck: Option<(usize, Shared<'a>, Option<Shared<'a>>)>,
+}
+
+/// One worker's share of a forward pass over `rows`: capacities `lo..hi` of every row.
+/// Leaves V_{rows.1} (and Vdot) in half `(rows.1 - rows.0) % 2` of the rolling buffers.
+///
+/// # Safety
+/// Every worker of the pass calls this with the same arguments except its disjoint
+/// block `lo..hi` and shares `barrier` (the module invariant then holds).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn forward_worker<S: Simd, K: Kern>(
+    s: S,
+    p: &Problem,
+    rows: (usize, usize),
+    v_start: Option<&[f64]>,
+    vd_start: Option<&[f64]>,
+    f: &FwdShared,
+    lo: usize,
+    hi: usize,
+    barrier: &Barrier,
+) {
+    let cols = p.cols;
+    let (r0, r1) = rows;
+    // SAFETY (every get/get_mut below): rows of the rolling buffers alternate halves; a
+    // step writes only this worker's block lo..hi of the half being produced (and of Q,
+    // Qdot and checkpoint rows), and reads whole rows of the other half, completed before
+    // the last barrier (module invariant).
+    unsafe {
+        let v0 = f.v.get_mut(lo, hi);
+        match v_start {
+            Some(row) => v0.copy_from_slice(&row[lo..hi]),
+            None => {
+                for (k, x) in v0.iter_mut().enumerate() {
+                    *x = if lo + k == 0 || !p.equality {
+                        0.0
+                    } else {
+                        f64::NEG_INFINITY
+                    };
+                }
+            }
+        }
+        if f.tan.is_some() {
+            let vd0 = f.vd.get_mut(lo, hi);
+            match vd_start {
+                Some(row) => vd0.copy_from_slice(&row[lo..hi]),
+                None => vd0.fill(0.0),
+            }
+        }
+        barrier.wait();
+        let save = |i: usize, a: usize| {
+            if let Some((every, ck_v, ck_vd)) = f.ck
+                && i.is_multiple_of(every)
+            {
+                let dst = (i / every) * cols;
+                ck_v.get_mut(dst + lo, dst + hi)
+                    .copy_from_slice(f.v.get(a + lo, a + hi));
+                if let Some(ckd) = ck_vd {
+                    ckd.get_mut(dst + lo, dst + hi)
+                        .copy_from_slice(f.vd.get(a + lo, a + hi));
+                }
+            }
+        };
+        for i in r0..r1 {
+            let (a, b) = if (i - r0) % 2 == 0 {
+                (0, cols)
+            } else {
+                (cols, 0)
+            };
+            save(i, a);
+            let w = p.weights[i];
+            let row = if f.rolling_q { 0 } else { (i - r0) * cols };
+            let qd_row = if f.rolling_qd { 0 } else { (i - r0) * cols };
+            let qrow = f.q.get_mut(row + lo, row + hi);
+            forward_row::<S, K>(
+                s,
+                &p.params,
+                f.v.get(a, a + cols),
+                f.v.get_mut(b + lo, b + hi),
+                qrow,
+                lo,
+                w,
+                p.theta[i],
+            );
+            if let Some((z, qd)) = f.tan {
+                tangent_row::<S, K>(
+                    s,
+                    &p.params,
+                    f.vd.get(a, a + cols),
+                    qrow,
+                    f.vd.get_mut(b + lo, b + hi),
+                    qd.get_mut(qd_row + lo, qd_row + hi),
+                    lo,
+                    w,
+                    z[i],
+                );
+            }
+            barrier.wait();
+        }
+        save(r1, if (r1 - r0) % 2 == 0 { 0 } else { cols });
+    }
+}
+
+/// Algorithm 1 (and, with `tan`, the forward tangent of Algorithm 4) over rows
+/// `rows.0..rows.1`, starting from V row `v_start` (None: V_0 of the constraint) and Vdot
+/// row `vd_start` (None: 0). `q` (and `tan.qd`) hold the rows of this range, or a single
+/// rolling row when shorter. Returns the last V and Vdot values at capacity C.
+#[allow(clippy::too_many_arguments)]
+pub fn forward_pass<S: Simd, K: Kern>(
+    s: S,
+    p: &Problem,
+    rows: (usize, usize),
+    v_start: Option<&[f64]>,
+    vd_start: Option<&[f64]>,
+    q: &mut [f64],
+    tan: Option<Tangent>,
+    ckpt: Option<Checkpoints>,
+    threads: usize,
+) -> (f64, f64) {
+    let cols = p.cols;
+    let (r0, r1) = rows;
+    let rolling_q = q.len() < (r1 - r0) * cols;
+    assert!(q.len() >= cols.min((r1 - r0) * cols));
+    let has_tan = tan.is_some();
+    let mut vbuf = alloc(2 * cols, p.poison);
+    let mut vdbuf = alloc(if has_tan { 2 * cols } else { 0 }, p.poison);
+    let f = FwdShared {
+        v: Shared::new(&mut vbuf),
+        vd: Shared::new(&mut vdbuf),
+        q: Shared::new(q),
+        rolling_qd: tan.as_ref().is_some_and(|t| t.qd.len() < (r1 - r0) * cols),
+        tan: tan.map(|t| {
+            assert!(t.qd.len() >= cols.min((r1 - r0) * cols));
+            (t.z, Shared::new(t.qd))
+        }),
+        rolling_q,
+        ck: ckpt.map(|c| (c.every, Shared::new(c.v), c.vd.map(Shared::new))),
+    };
+    run_blocks(cols, threads, |_, lo, hi, barrier| {
+        s.vectorize(
+            #[inline(always)]
+            || {
+                // SAFETY: every worker runs the same pass on its own block.
+                unsafe {
+                    forward_worker::<S, K>(s, p, rows, v_start, vd_start, &f, lo, hi, barrier)
+                }
+            },
+        )
+    });
+    let a = if (r1 - r0) % 2 == 0 { 0 } else { cols };
+    let vd_last = if has_tan { vdbuf[a + cols - 1] } else { 0.0 };
+    (vbuf[a + cols - 1], vd_last)
+}
+
+/// The forward tangent of Algorithm 4 alone, from a stored Q table: fills Qdot and
+/// returns Vdot_n(C) = <y, z>.
+pub fn tangent_pass<S: Simd, K: Kern>(
+    s: S,
+    p: &Problem,
+    q: &[f64],
+    z: &[f64],
+    qd: &mut [f64],
+    threads: usize,
+) -> f64 {
+    let cols = p.cols;
+    let n = p.n();
+    let mut vdbuf = alloc(2 * cols, p.poison);
+    let qd = Shared::new(qd);
+    let vd = Shared::new(&mut vdbuf);
+    run_blocks(cols, threads, |_, lo, hi, barrier| {
+        s.vectorize(
+            #[inline(always)]
+            || {
+                // SAFETY: as in `forward_pass` (module invariant); Q is only read.
+                unsafe {
+                    vd.get_mut(lo, hi).fill(0.0);
+                    barrier.wait();
+                    for (i, &zi) in z.iter().enumerate().take(n) {
+                        let (a, b) = if i % 2 == 0 { (0, cols) } else { (cols, 0) };
+                        let row = i * cols;
+                        tangent_row::<S, K>(
+                            s,
+                            &p.params,
+                            vd.get(a, a + cols),
+                            &q[row + lo..row + hi],
+                            vd.get_mut(b + lo, b + hi),
+                            qd.get_mut(row + lo, row + hi),
+                            lo,
+                            p.weights[i],
+                            zi,
+                        );
+                        barrier.wait();
+                    }
+                }
+            },
+        )
+    });
+    let a = if n.is_multiple_of(2) { 0 } else { cols };
+    vdbuf[a + cols - 1]
+}
+
+/// State of the backward recursion between calls (so that checkpointed segments can be
+/// processed one after another): the rolling rows E_i and Edot_i at the current row.
+pub struct BackState {
+    /// E_i, cols values.
+    pub e: Vec<f64>,
+    /// Edot_i, cols values (empty without a tangent).
+    pub ed: Vec<f64>,
+}
+
+impl BackState {
+    /// E_n = indicator of C, Edot_n = 0.
+    pub fn start(cols: usize, tangent: bool, poison: bool) -> Self {
+        let mut e = alloc(cols, poison);
+        e.fill(0.0);
+        e[cols - 1] = 1.0;
+        let mut ed = alloc(if tangent { cols } else { 0 }, poison);
+        ed.fill(0.0);
+        BackState { e, ed }
+    }
+}
+
+/// The rolling buffers of a backward pass: E halves, Edot halves.
+#[derive(Clone, Copy)]
+struct BwdShared<'a> {
+    e: [Shared<'a>; 2],
+    ed: [Shared<'a>; 2],
+}
+
+/// One worker's share of a backward pass over rows `rows.1 - 1` down to `rows.0`, E_{rows.1}
+/// being in half `half`; returns the half holding E_{rows.0}. Adds this block's parts of
+/// y_i and vjp_i into `ys[i - rows.0]`, `js[i - rows.0]`. `q` and `qd` hold the rows of the
+/// range (whole rows).
+///
+/// # Safety
+/// As for [`forward_worker`]; `q` and `qd` are not written during the pass.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn backward_worker<S: Simd>(
+    s: S,
+    p: &Problem,
+    rows: (usize, usize),
+    q: Shared,
+    qd: Option<Shared>,
+    b: &BwdShared,
+    mut half: usize,
+    lo: usize,
+    hi: usize,
+    barrier: &Barrier,
+    ys: &mut [f64],
+    js: &mut [f64],
+) -> usize {
+    let cols = p.cols;
+    let (r0, r1) = rows;
+    for i in (r0..r1).rev() {
+        let (a, bh) = (half, 1 - half);
+        let row = (i - r0) * cols;
+        // SAFETY: E/Edot halves alternate; this worker writes only lo..hi of the half being
+        // produced and reads whole rows of the other half and of Q/Qdot, all completed
+        // before the last barrier (module invariant).
+        let (yp, jp) = unsafe {
+            let qrow = q.get(row, row + cols);
+            match qd {
+                Some(qd) => backward_row::<S, true>(
+                    s,
+                    b.e[a].get(0, cols),
+                    qrow,
+                    b.ed[a].get(0, cols),
+                    qd.get(row, row + cols),
+                    b.e[bh].get_mut(lo, hi),
+                    b.ed[bh].get_mut(lo, hi),
+                    lo,
+                    p.weights[i],
+                ),
+                None => backward_row::<S, false>(
+                    s,
+                    b.e[a].get(0, cols),
+                    qrow,
+                    &[],
+                    &[],
+                    b.e[bh].get_mut(lo, hi),
+                    &mut [],
+                    lo,
+                    p.weights[i],
+                ),
+            }
+        };
+        ys[i - r0] += yp;
+        js[i - r0] += jp;
+        half = bh;
+        barrier.wait();
+    }
+    half
+}
+
+/// Algorithm 2 (with `qd`, also the backward tangent of Algorithm 4) over rows
+/// `rows.1 - 1` down to `rows.0`; `q` and `qd` hold the rows of this range only. Adds
+/// y_i into `y[i]` and vjp_i into `vjp[i]`, and moves `state` to row `rows.0`.
+#[allow(clippy::too_many_arguments)]
+pub fn backward_pass<S: Simd>(
+    s: S,
+    p: &Problem,
+    rows: (usize, usize),
+    q: &[f64],
+    qd: Option<&[f64]>,
+    state: &mut BackState,
+    y: &mut [f64],
+    vjp: &mut [f64],
+    threads: usize,
+) {
+    let cols = p.cols;
+    let (r0, r1) = rows;
+    assert!(q.len() >= (r1 - r0) * cols);
+    let has_tan = qd.is_some();
+    let mut other_e = alloc(cols, p.poison);
+    let mut other_ed = alloc(if has_tan { cols } else { 0 }, p.poison);
+    let b = BwdShared {
+        e: [Shared::new(&mut state.e), Shared::new(&mut other_e)],
+        ed: [Shared::new(&mut state.ed), Shared::new(&mut other_ed)],
+    };
+    // Q and Qdot are only read in this pass.
+    let q = Shared::from_ref(q);
+    let qd = qd.map(|x| {
+        assert!(x.len() >= (r1 - r0) * cols);
+        Shared::from_ref(x)
+    });
+    let parts = run_blocks(cols, threads, |_, lo, hi, barrier| {
+        s.vectorize(
+            #[inline(always)]
+            || {
+                let mut ys = vec![0.0; r1 - r0];
+                let mut js = vec![0.0; r1 - r0];
+                // SAFETY: every worker runs the same pass on its own block; Q/Qdot are
+                // shared read-only.
+                unsafe {
+                    backward_worker(s, p, rows, q, qd, &b, 0, lo, hi, barrier, &mut ys, &mut js)
+                };
+                (ys, js)
+            },
+        )
+    });
+    for (ys, js) in parts {
+        for i in r0..r1 {
+            y[i] += ys[i - r0];
+            vjp[i] += js[i - r0];
+        }
+    }
+    if (r1 - r0) % 2 == 1 {
+        std::mem::swap(&mut state.e, &mut other_e);
+        std::mem::swap(&mut state.ed, &mut other_ed);
+    }
+}
+
+/// The backward phase of the checkpointed pipeline, in one team of workers: for each
+/// segment of `every` rows, from the last, recompute V, Q (and Vdot, Qdot) from the
+/// segment's checkpoint into `q_seg` (`qd_seg`), then run the backward recursion over it.
+/// Adds y and vjp. With `every` small enough for a segment to stay in cache, this trades
+/// a second forward pass for most of the memory traffic of the full tables.
+#[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
+pub fn segmented_backward<S: Simd, K: Kern>(
+    s: S,
+    p: &Problem,
+    every: usize,
+    ck_v: &[f64],
+    ck_vd: Option<&[f64]>,
+    z: Option<&[f64]>,
+    q_full: Option<&[f64]>,
+    q_seg: &mut [f64],
+    qd_seg: &mut [f64],
+    y: &mut [f64],
+    vjp: &mut [f64],
+    threads: usize,
+) {
+    let (n, cols) = (p.n(), p.cols);
+    match q_full {
+        Some(q) => assert!(q.len() >= n * cols && z.is_some() && ck_vd.is_some()),
+        None => assert!(q_seg.len() >= every * cols),
+    }
+    assert!(z.is_none() || qd_seg.len() >= every * cols);
+    // Q is only read when it is stored whole.
+    let q_full = q_full.map(Shared::from_ref);
+    let mut vbuf = alloc(2 * cols, p.poison);
+    let mut vdbuf = alloc(if z.is_some() { 2 * cols } else { 0 }, p.poison);
+    let mut state = BackState::start(cols, z.is_some(), p.poison);
+    let mut other_e = alloc(cols, p.poison);
+    let mut other_ed = alloc(if z.is_some() { cols } else { 0 }, p.poison);
+    let q = Shared::new(q_seg);
+    let qd = Shared::new(qd_seg);
+    let f = FwdShared {
+        v: Shared::new(&mut vbuf),
+        vd: Shared::new(&mut vdbuf),
+        q,
+        tan: z.map(|z| (z, qd)),
+        rolling_q: false,
+        rolling_qd: false,
+        ck: None,
+    };
+    let b = BwdShared {
+        e: [Shared::new(&mut state.e), Shared::new(&mut other_e)],
+        ed: [Shared::new(&mut state.ed), Shared::new(&mut other_ed)],
+    };
+    let segments = n.div_ceil(every.max(1));
+    let parts = run_blocks(cols, threads, |_, lo, hi, barrier| {
+        s.vectorize(
+            #[inline(always)]
+            || {
+                let mut ys = vec![0.0; n];
+                let mut js = vec![0.0; n];
+                let mut half = 0;
+                for seg in (0..segments).rev() {
+                    let rows = (seg * every, ((seg + 1) * every).min(n));
+                    let start = &ck_v[seg * cols..(seg + 1) * cols];
+                    let vd_start = ck_vd.map(|c| &c[seg * cols..(seg + 1) * cols]);
+                    if let (Some(qf), Some(z), Some(vd_start)) = (q_full, z, vd_start) {
+                        // Q is stored: recompute only the local tangent Qdot of the segment.
+                        // SAFETY: as below; Q is read-only, Vdot halves alternate, Qdot rows
+                        // of the segment are written in own blocks and read after barriers.
+                        unsafe {
+                            f.vd.get_mut(lo, hi).copy_from_slice(&vd_start[lo..hi]);
+                            barrier.wait();
+                            for i in rows.0..rows.1 {
+                                let (a, b2) = if (i - rows.0) % 2 == 0 {
+                                    (0, cols)
+                                } else {
+                                    (cols, 0)
+                                };
+                                let row = (i - rows.0) * cols;
+                                tangent_row::<S, K>(
+                                    s,
+                                    &p.params,
+                                    f.vd.get(a, a + cols),
+                                    qf.get(i * cols + lo, i * cols + hi),
+                                    f.vd.get_mut(b2 + lo, b2 + hi),
+                                    qd.get_mut(row + lo, row + hi),
+                                    lo,
+                                    p.weights[i],
+                                    z[i],
+                                );
+                                barrier.wait();
+                            }
+                            half = backward_worker(
+                                s,
+                                p,
+                                rows,
+                                qf.sub(rows.0 * cols, rows.1 * cols),
+                                Some(qd),
+                                &b,
+                                half,
+                                lo,
+                                hi,
+                                barrier,
+                                &mut ys[rows.0..rows.1],
+                                &mut js[rows.0..rows.1],
+                            );
+                        }
+                        continue;
+                    }
+                    // SAFETY: every worker runs the same sequence of passes on its own
+                    // block; the barriers of each pass separate writes from reads of Q.
+                    unsafe {
+                        forward_worker::<S, K>(
+                            s,
+                            p,
+                            rows,
+                            Some(start),
+                            vd_start,
+                            &f,
+                            lo,
+                            hi,
+                            barrier,
+                        );
+                        half = backward_worker(
+                            s,
+                            p,
+                            rows,
+                            q,
+                            z.map(|_| qd),
+                            &b,
+                            half,
+                            lo,
+                            hi,
+                            barrier,
+                            &mut ys[rows.0..rows.1],
+                            &mut js[rows.0..rows.1],
+                        );
+                    }
+                }
+                (ys, js)
+            },
+        )
+    });
+    for (ys, js) in parts {
+        for i in 0..n {
+            y[i] += ys[i];
+            vjp[i] += js[i];
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_worker_does_not_hang_its_peers() {
+        for bad in [0, 1, 2] {
+            let r = std::panic::catch_unwind(|| {
+                run_blocks(64, 3, |k, _, _, barrier| {
+                    for _ in 0..3 {
+                        if k == bad {
+                            panic!("worker {k} fails");
+                        }
+                        barrier.wait();
+                    }
+                })
+            });
+            assert!(r.is_err());
+        }
+    }
+
+    #[test]
+    fn blocks_cover_and_align() {
+        for cols in [1, 7, 8, 9, 100, 1001] {
+            for t in 1..5 {
+                let b = blocks(cols, t);
+                assert_eq!(b.len(), t);
+                assert_eq!(b[0].0, 0);
+                assert_eq!(b[t - 1].1, cols);
+                for k in 1..t {
+                    assert_eq!(b[k].0, b[k - 1].1);
+                    assert_eq!(b[k].0 % 8, 0);
+                }
+            }
+        }
+    }
+}

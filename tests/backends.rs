@@ -1,0 +1,481 @@
+//! Conformance of every fast backend with the reference DP (issue 4).
+//!
+//! Every plan (each instruction set this CPU has, sequential and row-split over 2 and 3
+//! threads, full and checkpointed memory) runs with work buffers filled with garbage, on
+//! instances covering every constraint and the edge cases (ties, zero weights, weights
+//! above the capacity, capacity 0, k = 0, k = n, exact constraints with unreachable cells,
+//! tiny and huge gamma). Value, y and the VJP must agree with the reference within 1e-12
+//! in a normwise relative sense (the norm of the reference output, floored at the natural
+//! unit of the quantity: 1 for y, |z| for the VJP, the largest |theta| or gamma for V).
+//! Samples must be the same draws for the same seed.
+
+use diffknap::backend::{
+    self, Backend, BatchItem, Isa, Memory, Par, Plan, relax_batch, relax_with_backend,
+};
+use diffknap::ops::{Extras, Relaxed, relax_f64};
+use diffknap::rng::Rng;
+use diffknap::{Constraint, Instance, RegKind};
+
+const TOL: f64 = 1e-12;
+
+fn plans() -> Vec<(String, Plan)> {
+    let mut out = Vec::new();
+    for isa in Isa::available() {
+        for (pname, par, min_cols) in [
+            ("seq", Par::Seq, 2048),
+            ("rows2", Par::Threads(2), 1),
+            ("rows3", Par::Threads(3), 1),
+        ] {
+            for memory in [Memory::Full, Memory::Checkpointed, Memory::Compact] {
+                let mut plan = Plan::new(isa, par);
+                plan.memory = memory;
+                plan.min_cols_per_thread = min_cols;
+                plan.poison = true;
+                out.push((format!("{}/{pname}/{memory:?}", isa.name()), plan));
+            }
+        }
+    }
+    out
+}
+
+fn gammas(reg: RegKind) -> Vec<f64> {
+    match reg {
+        RegKind::Hard => vec![0.0],
+        _ => vec![1e-7, 0.05, 0.7, 3.0, 1e6],
+    }
+}
+
+/// Instances: (name, instance).
+fn instances() -> Vec<(String, Instance<f64>)> {
+    let mut rng = Rng::seed(2026);
+    let mut u = move || rng.uniform();
+    let mut out: Vec<(String, Instance<f64>)> = Vec::new();
+    let mut push = |name: &str, r: diffknap::Result<Instance<f64>>| {
+        out.push((name.to_string(), r.expect(name)));
+    };
+    push(
+        "small knapsack",
+        Instance::knapsack(vec![1.0, 0.3, -0.2, 0.8, 0.1], vec![2, 1, 3, 2, 1], 5),
+    );
+    push(
+        "ties",
+        Instance::knapsack(
+            vec![1.0, 1.0, 1.0, 0.0, 2.0, 1.0],
+            vec![1, 1, 2, 1, 2, 1],
+            4,
+        ),
+    );
+    push(
+        "zero weights and overweight",
+        Instance::knapsack(vec![0.5, -0.4, 0.9, 0.2, 1.5], vec![0, 0, 9, 3, 1000], 7),
+    );
+    push(
+        "capacity 0",
+        Instance::knapsack(vec![0.5, -1.0, 2.0], vec![1, 0, 2], 0),
+    );
+    push(
+        "exact capacity 0",
+        Instance::exact(vec![0.5, -1.0, 2.0], vec![1, 0, 2], 0),
+    );
+    push("top_k k=0", Instance::top_k(vec![0.3, -0.2, 0.9, 0.1], 0));
+    push("top_k k=n", Instance::top_k(vec![0.3, -0.2, 0.9, 0.1], 4));
+    push("no items", Instance::knapsack(vec![], vec![], 5));
+    let theta: Vec<f64> = (0..40).map(|_| 2.0 * u() - 1.0).collect();
+    push("top_k 40/13", Instance::top_k(theta.clone(), 13));
+    let tie_theta: Vec<f64> = (0..30).map(|_| (3.0 * u()).floor()).collect();
+    push("top_k integer ties", Instance::top_k(tie_theta, 11));
+    // Exact with unreachable cells: even weights plus one odd weight.
+    let w: Vec<u64> = (0..25)
+        .map(|i| if i == 7 { 3 } else { 2 * (1 + (i % 4)) })
+        .collect();
+    let t: Vec<f64> = (0..25).map(|_| 2.0 * u() - 1.0).collect();
+    push("exact unreachable", Instance::exact(t, w, 37));
+    // Longer rows (vector loops, tails, row blocks) with mixed weights.
+    let n = 50;
+    let t: Vec<f64> = (0..n).map(|_| 4.0 * u() - 2.0).collect();
+    let w: Vec<u64> = (0..n)
+        .map(|i| (u() * 40.0) as u64 + (i % 3 == 0) as u64)
+        .collect();
+    push(
+        "knapsack 50x301",
+        Instance::knapsack(t.clone(), w.clone(), 300),
+    );
+    let mut w2 = w.clone();
+    w2[0] = 1;
+    push("exact 50x213", Instance::exact(t, w2, 212));
+    let n = 17;
+    let t: Vec<f64> = (0..n).map(|_| 100.0 * (u() - 0.5)).collect();
+    let w: Vec<u64> = (0..n).map(|_| (u() * 9.0) as u64).collect();
+    push("knapsack large scores", Instance::knapsack(t, w, 41));
+    out
+}
+
+fn z_for(n: usize, seed: u64) -> Vec<f64> {
+    let mut rng = Rng::seed(seed);
+    (0..n).map(|_| 2.0 * rng.uniform() - 1.0).collect()
+}
+
+fn max_abs(v: &[f64]) -> f64 {
+    v.iter().fold(0.0, |m, x| m.max(x.abs()))
+}
+
+fn close_vec(what: &str, got: &[f64], want: &[f64], floor: f64) {
+    assert_eq!(got.len(), want.len(), "{what}: length");
+    let scale = max_abs(want).max(floor);
+    let mut worst = (0.0, 0);
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        let err = (g - w).abs() / scale;
+        if err > worst.0 {
+            worst = (err, i);
+        }
+    }
+    let i = worst.1;
+    assert!(
+        worst.0 <= TOL,
+        "{what}[{i}]: fast {:e}, reference {:e} (normwise relative error {:e})",
+        got[i],
+        want[i],
+        worst.0
+    );
+}
+
+fn compare(what: &str, inst: &Instance<f64>, gamma: f64, got: &Relaxed<f64>, want: &Relaxed<f64>) {
+    let vscale = want.value.abs().max(max_abs(inst.theta())).max(gamma);
+    assert!(
+        (got.value - want.value).abs() <= TOL * vscale,
+        "{what}: value fast {:e}, reference {:e}",
+        got.value,
+        want.value
+    );
+    close_vec(&format!("{what}: y"), &got.y, &want.y, 1.0);
+    match (&got.vjp, &want.vjp) {
+        (Some(g), Some(w)) => {
+            let zs = max_abs(inst.theta()).max(1.0);
+            close_vec(&format!("{what}: vjp"), g, w, zs);
+        }
+        (None, None) => {}
+        _ => panic!("{what}: vjp presence differs"),
+    }
+}
+
+#[test]
+fn every_fast_backend_matches_the_reference() {
+    let plans = plans();
+    let mut checked = 0;
+    let mut failures: Vec<String> = Vec::new();
+    for (name, inst) in instances() {
+        for reg in RegKind::ALL {
+            for gamma in gammas(reg) {
+                let z = z_for(inst.n(), 5 + inst.n() as u64);
+                let extras = Extras {
+                    z: Some(z.clone()),
+                    samples: 0,
+                    seed: 0,
+                };
+                let Ok(want) = relax_f64(&inst, reg, gamma, &extras) else {
+                    // The reference refuses (overflow at gamma 1e-7 with large scores):
+                    // the fast backends must refuse too.
+                    for (pname, plan) in &plans {
+                        assert!(
+                            backend::relax(&inst, reg, gamma, &extras, plan).is_err(),
+                            "{name}/{}/{gamma}/{pname}: reference refused, fast did not",
+                            reg.name()
+                        );
+                    }
+                    continue;
+                };
+                for (pname, plan) in &plans {
+                    let what = format!("{name}/{}/gamma {gamma}/{pname}", reg.name());
+                    let got = backend::relax(&inst, reg, gamma, &extras, plan)
+                        .unwrap_or_else(|e| panic!("{what}: {e}"));
+                    let r = std::panic::catch_unwind(|| compare(&what, &inst, gamma, &got, &want));
+                    if let Err(e) = r {
+                        failures.push(
+                            e.downcast_ref::<String>()
+                                .cloned()
+                                .unwrap_or_else(|| what.clone()),
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(checked > 500, "{checked}");
+}
+
+#[test]
+fn separate_forward_marginals_vjp_match_the_reference() {
+    for (_, plan) in plans().iter().filter(|(_, p)| p.memory == Memory::Full) {
+        for (name, inst) in instances() {
+            for reg in RegKind::ALL {
+                let gamma = if reg == RegKind::Hard { 0.0 } else { 0.3 };
+                let z = z_for(inst.n(), 99);
+                let extras = Extras {
+                    z: Some(z.clone()),
+                    samples: 0,
+                    seed: 0,
+                };
+                let want = relax_f64(&inst, reg, gamma, &extras).unwrap();
+                let what = format!("{name}/{}/{plan:?}", reg.name());
+                let fwd = backend::forward(&inst, reg, gamma, plan).unwrap();
+                let y = backend::marginals(&inst, &fwd, plan).unwrap();
+                let (vjp, ydz) = backend::vjp(&inst, &fwd, reg, gamma, &z, plan).unwrap();
+                let got = Relaxed {
+                    value: fwd.value,
+                    y: y.clone(),
+                    vjp: Some(vjp),
+                    samples: vec![],
+                };
+                compare(&what, &inst, gamma, &got, &want);
+                // By-product: Vdot_n(C) = <y, z>.
+                let yz: f64 = y.iter().zip(&z).map(|(a, b)| a * b).sum();
+                assert!(
+                    (ydz - yz).abs() <= 1e-12 * (1.0 + yz.abs()),
+                    "{what}: {ydz} {yz}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn fast_samples_are_the_reference_draws() {
+    for (_, plan) in plans().iter().filter(|(_, p)| p.memory == Memory::Full) {
+        for (name, inst) in instances() {
+            for reg in RegKind::ALL {
+                let gamma = if reg == RegKind::Hard { 0.0 } else { 0.4 };
+                let extras = Extras {
+                    z: None,
+                    samples: 25,
+                    seed: 17,
+                };
+                let want = relax_f64(&inst, reg, gamma, &extras).unwrap();
+                let got = backend::relax(&inst, reg, gamma, &extras, plan).unwrap();
+                assert_eq!(got.samples.len(), 25);
+                for (g, w) in got.samples.iter().zip(&want.samples) {
+                    assert_eq!(g.selection, w.selection, "{name}/{}", reg.name());
+                    assert!(inst.is_feasible(&g.selection));
+                    let tol = 1e-12 * w.log_prob.abs().max(1.0);
+                    assert!((g.log_prob - w.log_prob).abs() <= tol, "{name}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn checkpointed_mode_refuses_samples() {
+    let inst = Instance::knapsack(vec![1.0, 2.0], vec![1, 1], 1).unwrap();
+    let mut plan = Plan::new(Isa::detect(), Par::Seq);
+    plan.memory = Memory::Checkpointed;
+    let extras = Extras {
+        z: None,
+        samples: 3,
+        seed: 1,
+    };
+    let e = backend::relax(&inst, RegKind::Shannon, 1.0, &extras, &plan).unwrap_err();
+    assert!(e.to_string().contains("samples"), "{e}");
+}
+
+#[test]
+fn batch_api_matches_one_by_one_for_every_backend() {
+    let insts = instances();
+    let extras: Vec<Extras<f64>> = insts
+        .iter()
+        .enumerate()
+        .map(|(k, (_, inst))| Extras {
+            z: (k % 2 == 0).then(|| z_for(inst.n(), k as u64)),
+            samples: k % 3,
+            seed: k as u64,
+        })
+        .collect();
+    let regs = [
+        RegKind::Shannon,
+        RegKind::Gini,
+        RegKind::Tsallis,
+        RegKind::Hard,
+    ];
+    let items: Vec<BatchItem> = insts
+        .iter()
+        .enumerate()
+        .map(|(k, (_, inst))| {
+            let reg = regs[k % 4];
+            BatchItem {
+                instance: inst,
+                regularizer: reg,
+                gamma: if reg == RegKind::Hard {
+                    0.0
+                } else {
+                    0.2 + k as f64 * 0.1
+                },
+                extras: &extras[k],
+            }
+        })
+        .collect();
+    let want: Vec<Relaxed<f64>> = items
+        .iter()
+        .map(|it| relax_f64(it.instance, it.regularizer, it.gamma, it.extras).unwrap())
+        .collect();
+    for backend in Backend::ALL {
+        let got = backend::relax_batch_with_backend(&items, backend);
+        assert_eq!(got.len(), items.len());
+        for (k, (g, w)) in got.iter().zip(&want).enumerate() {
+            let g = g.as_ref().unwrap();
+            let what = format!("batch[{k}]/{}", backend.name());
+            compare(&what, items[k].instance, items[k].gamma, g, w);
+            for (a, b) in g.samples.iter().zip(&w.samples) {
+                assert_eq!(a.selection, b.selection, "{what}");
+            }
+        }
+        for (k, it) in items.iter().enumerate() {
+            let one = relax_with_backend(it.instance, it.regularizer, it.gamma, it.extras, backend)
+                .unwrap();
+            compare(
+                &format!("single[{k}]"),
+                it.instance,
+                it.gamma,
+                &one,
+                &want[k],
+            );
+        }
+    }
+    // Batch-parallel path with garbage buffers and more instances than threads.
+    let mut plan = Plan::new(Isa::detect(), Par::Threads(3));
+    plan.poison = true;
+    for (g, w) in relax_batch(&items, &plan).iter().zip(&want) {
+        assert_eq!(g.as_ref().unwrap().y.len(), w.y.len());
+    }
+}
+
+#[test]
+fn fast_backends_reject_bad_input_like_the_reference() {
+    let inst = Instance::knapsack(vec![1.0, 2.0], vec![1, 1], 1).unwrap();
+    for backend in Backend::ALL {
+        let plan = backend.plan();
+        let bad_z = Extras {
+            z: Some(vec![1.0]),
+            samples: 0,
+            seed: 0,
+        };
+        assert!(relax_with_backend(&inst, RegKind::Shannon, 1.0, &bad_z, backend).is_err());
+        let nan_z = Extras {
+            z: Some(vec![1.0, f64::NAN]),
+            samples: 0,
+            seed: 0,
+        };
+        assert!(relax_with_backend(&inst, RegKind::Gini, 1.0, &nan_z, backend).is_err());
+        let none = Extras::default();
+        assert!(relax_with_backend(&inst, RegKind::Gini, 0.0, &none, backend).is_err());
+        assert!(relax_with_backend(&inst, RegKind::Hard, 1.0, &none, backend).is_err());
+        if let Some(plan) = plan {
+            // Overflow is an error, not a non-finite number.
+            let big = Instance::knapsack(vec![1e308, 1e308], vec![0, 0], 0).unwrap();
+            assert!(backend::relax(&big, RegKind::Hard, 0.0, &none, &plan).is_err());
+        }
+    }
+    assert!(Backend::parse("gpu").is_err());
+    assert_eq!(Backend::parse("auto").unwrap(), Backend::Auto);
+    let _ = Constraint::Knapsack;
+}
+
+fn relax_cli(args: &[&str]) -> (i32, Vec<serde_json::Value>) {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let mut out = Vec::new();
+    let code = diffknap::cli::relax::cli(&args, &mut out).unwrap_or(2);
+    let lines = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (code, lines)
+}
+
+#[test]
+fn relax_cli_backends_agree_line_for_line() {
+    let path = std::env::temp_dir().join(format!("diffknap-backends-{}.jsonl", std::process::id()));
+    let input = [
+        r#"{"id": 1, "constraint": "knapsack", "regularizer": "shannon", "gamma": 0.7, "capacity": 5, "theta": [1.0, 0.3, -0.2, 0.8, 0.1], "weights": [2, 1, 3, 2, 1], "z": [1, 0, 0, -1, 0.5], "samples": 3, "seed": 4}"#,
+        r#"{"id": 2, "constraint": "top_k", "regularizer": "gini", "gamma": 0.2, "k": 2, "theta": [0.5, 0.1, 0.9, -0.3]}"#,
+        "",
+        r#"{"id": 3, "constraint": "exact", "regularizer": "tsallis", "gamma": 0.1, "capacity": 3, "theta": [1, 2], "weights": [2, 4]}"#,
+        r#"not json"#,
+        r#"{"id": 5, "constraint": "knapsack", "regularizer": "hard", "capacity": 2, "theta": [1, 2, 3], "weights": [1, 1, 1], "z": [1, 1, 1]}"#,
+    ]
+    .join("\n");
+    std::fs::write(&path, input).unwrap();
+    let p = path.to_str().unwrap();
+    let (code_ref, want) = relax_cli(&["--backend", "reference", "--input", p]);
+    assert_eq!(code_ref, 1, "two lines are errors");
+    assert_eq!(want.len(), 5);
+    for args in [
+        vec!["--input", p],
+        vec!["--backend", "auto", "--input", p],
+        vec!["--backend", "scalar", "--input", p],
+        vec!["--backend", "simd", "--chunk", "1", "--input", p],
+        vec!["--backend", "parallel", "--chunk", "2", "--input", p],
+    ] {
+        let (code, got) = relax_cli(&args);
+        assert_eq!(code, code_ref, "{args:?}");
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g["id"], w["id"], "{args:?}");
+            assert_eq!(g.get("error"), w.get("error"), "{args:?}");
+            assert_eq!(g["samples"], w["samples"], "{args:?}");
+            for key in ["y", "vjp"] {
+                if let (Some(a), Some(b)) = (g[key].as_array(), w[key].as_array()) {
+                    for (x, y) in a.iter().zip(b) {
+                        let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+                        assert!((x - y).abs() <= 1e-12, "{args:?} {key}: {x} {y}");
+                    }
+                }
+            }
+            if let (Some(a), Some(b)) = (g["value"].as_f64(), w["value"].as_f64()) {
+                assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0));
+            }
+        }
+    }
+    // Exact precision runs the reference only.
+    let (code, _) = relax_cli(&["--precision", "exact", "--backend", "simd", "--input", p]);
+    assert_eq!(code, 2);
+    let (code, _) = relax_cli(&[
+        "--precision",
+        "exact",
+        "--backend",
+        "reference",
+        "--input",
+        p,
+    ]);
+    assert_ne!(code, 2);
+    let (code, _) = relax_cli(&["--backend", "gpu", "--input", p]);
+    assert_eq!(code, 2);
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn every_memory_mode_without_a_vjp_matches_the_reference() {
+    for (pname, plan) in plans() {
+        for (name, inst) in instances() {
+            for reg in RegKind::ALL {
+                let gamma = if reg == RegKind::Hard { 0.0 } else { 0.3 };
+                let extras = Extras::default();
+                let want = relax_f64(&inst, reg, gamma, &extras).unwrap();
+                let got = backend::relax(&inst, reg, gamma, &extras, &plan).unwrap();
+                assert!(got.vjp.is_none());
+                compare(
+                    &format!("{name}/{}/{pname}/no z", reg.name()),
+                    &inst,
+                    gamma,
+                    &got,
+                    &want,
+                );
+            }
+        }
+    }
+}
