@@ -44,6 +44,11 @@ fn replay_submod() {
     assert!(replay("submod", diffknap::check::submod_within_ratios) > 0);
 }
 
+#[test]
+fn replay_fast_vs_reference() {
+    assert!(replay("fast_vs_reference", diffknap::check::fast_matches_reference) > 0);
+}
+
 proptest::proptest! {
     /// The check bodies hold on random bytes too (a cheap, always-on fuzzing pass).
     #[test]
@@ -52,5 +57,6 @@ proptest::proptest! {
         diffknap::check::jsonl_never_panics(&data);
         diffknap::check::certified_encloses(&data);
         diffknap::check::submod_within_ratios(&data);
+        diffknap::check::fast_matches_reference(&data);
     }
 }
