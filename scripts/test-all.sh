@@ -30,6 +30,10 @@ echo "== cargo clippy"
 cargo clippy --all-targets --features cbc -- -D warnings
 
 # --- tests -----------------------------------------------------------------------------
+# CI replays a fixed sequence of property cases so that main stays green for reproducible
+# reasons; plain `cargo test` (and the fuzz stage below) explore new cases on every run.
+# Override with PROPTEST_RNG_SEED=... to explore from here too.
+export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261121}"
 echo "== cargo test --release --features cbc"
 cargo test --release --features cbc
 

@@ -111,7 +111,8 @@ pub fn small_exact_instance(b: &mut Bytes) -> (Instance<Rational>, RegKind, Rati
 }
 
 /// The f64 DP against exact rationals on small gini and hard instances: value, y and vjp agree
-/// to 1e-9 relative (the f64 path's rounding error on n <= 7 items is far below that).
+/// to 1e-9 relative (the f64 path's rounding error on n <= 7 items is far below that); the
+/// vjp is not compared at an exact gini kink, where it is discontinuous.
 pub fn f64_matches_exact(data: &[u8]) {
     let mut b = Bytes::new(data);
     let (inst, kind, gamma) = small_exact_instance(&mut b);
@@ -152,6 +153,35 @@ pub fn f64_matches_exact(data: &[u8]) {
         fl.value,
         ex.value
     );
+    // The VJP (the derivative of y) jumps where a gini cell sits exactly on |p - s| = gamma;
+    // there the f64 rounding legitimately lands on either side. Detect such kinks exactly:
+    // the exact VJP differs on the two sides of a tiny perturbation along u_i = 2^i (no
+    // nonzero integer combination of distinct powers of two vanishes).
+    let at_kink = {
+        let side = |sign: i64| {
+            let delta = Rational::new(sign.into(), (num_bigint::BigInt::from(1) << 60usize).into());
+            let theta: Vec<Rational> = inst
+                .theta()
+                .iter()
+                .enumerate()
+                .map(|(i, t)| t.clone() + delta.clone() * Rational::from_i64(1 << i))
+                .collect();
+            let moved = inst.with_theta(theta).expect("same shape");
+            relax_exact(
+                &moved,
+                kind,
+                &gamma,
+                &Extras {
+                    z: Some(z.clone()),
+                    samples: 0,
+                    seed: 0,
+                },
+            )
+            .expect("exact relax on a perturbed instance")
+            .vjp
+        };
+        side(1) != side(-1)
+    };
     for i in 0..n {
         assert!(
             close(fl.y[i], &ex.y[i]),
@@ -163,7 +193,7 @@ pub fn f64_matches_exact(data: &[u8]) {
             fl.vjp.as_ref().expect("vjp")[i],
             &ex.vjp.as_ref().expect("vjp")[i],
         );
-        assert!(close(a, e), "vjp[{i}] {a} vs {e}");
+        assert!(at_kink || close(a, e), "vjp[{i}] {a} vs {e}");
     }
 }
 
