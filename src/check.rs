@@ -159,7 +159,7 @@ pub fn f64_matches_exact(data: &[u8]) {
     // nonzero integer combination of distinct powers of two vanishes).
     let at_kink = {
         let side = |sign: i64| {
-            let delta = Rational::new(sign.into(), (num_bigint::BigInt::from(1) << 60usize).into());
+            let delta = Rational::new(sign.into(), num_bigint::BigInt::from(1) << 60usize);
             let theta: Vec<Rational> = inst
                 .theta()
                 .iter()
