@@ -60,23 +60,29 @@ pub fn jsonl_never_panics(data: &[u8]) {
     }
 }
 
-/// A small gini or hard instance decoded from bytes.
-pub fn small_exact_instance(b: &mut Bytes) -> (Instance<Rational>, RegKind, Rational) {
-    let n = 1 + b.below(7) as usize;
-    let constraint = match b.below(3) {
-        0 => Constraint::Knapsack,
-        1 => Constraint::Exact,
-        _ => Constraint::TopK,
-    };
-    let theta: Vec<Rational> = (0..n)
-        .map(|_| Rational::new(i64::from(b.u8() as i8).into(), 16.into()))
-        .collect();
+/// One of the three constraints, from one byte.
+fn constraint_of(b: &mut Bytes) -> Constraint {
+    [Constraint::Knapsack, Constraint::Exact, Constraint::TopK][b.below(3) as usize]
+}
+
+/// The rest of an instance of `n` items: scores (by `theta`), weights below `max_w` (unit for
+/// top-k), then a capacity below `max_cap` for knapsack, or the weight of a decoded subset for
+/// exact and top-k (always feasible).
+fn instance_of<T: Num>(
+    b: &mut Bytes,
+    n: usize,
+    constraint: Constraint,
+    max_w: u8,
+    max_cap: u8,
+    theta: impl Fn(&mut Bytes) -> T,
+) -> Instance<T> {
+    let theta: Vec<T> = (0..n).map(|_| theta(b)).collect();
     let weights: Vec<u64> = (0..n)
         .map(|_| {
             if constraint == Constraint::TopK {
                 1
             } else {
-                b.below(4) as u64
+                u64::from(b.below(max_w))
             }
         })
         .collect();
@@ -88,9 +94,26 @@ pub fn small_exact_instance(b: &mut Bytes) -> (Instance<Rational>, RegKind, Rati
         .map(|(w, _)| w)
         .sum();
     let capacity = match constraint {
-        Constraint::Knapsack => b.below(12) as u64,
+        Constraint::Knapsack => u64::from(b.below(max_cap)),
         _ => reachable,
     };
+    Instance::new(
+        constraint,
+        theta,
+        Some(weights),
+        capacity,
+        Budget::default(),
+    )
+    .expect("decoded instances are valid by construction")
+}
+
+/// A small gini or hard instance decoded from bytes.
+pub fn small_exact_instance(b: &mut Bytes) -> (Instance<Rational>, RegKind, Rational) {
+    let n = 1 + b.below(7) as usize;
+    let constraint = constraint_of(b);
+    let inst = instance_of(b, n, constraint, 4, 12, |b| {
+        Rational::new(i64::from(b.u8() as i8).into(), 16.into())
+    });
     let (kind, gamma) = if b.u8() & 3 == 0 {
         (RegKind::Hard, Rational::from_i64(0))
     } else {
@@ -99,14 +122,6 @@ pub fn small_exact_instance(b: &mut Bytes) -> (Instance<Rational>, RegKind, Rati
             Rational::new((1 + i64::from(b.below(64))).into(), 16.into()),
         )
     };
-    let inst = Instance::new(
-        constraint,
-        theta,
-        Some(weights),
-        capacity,
-        Budget::default(),
-    )
-    .expect("decoded instances are valid by construction");
     (inst, kind, gamma)
 }
 
@@ -422,41 +437,12 @@ pub fn fast_matches_reference(data: &[u8]) {
     use crate::backend::{self, Isa, Memory, Par, Plan};
     let mut b = Bytes::new(data);
     let n = 1 + b.below(12) as usize;
-    let constraint =
-        [Constraint::Knapsack, Constraint::Exact, Constraint::TopK][b.below(3) as usize];
+    let constraint = constraint_of(&mut b);
     let spread = [1.0, 0.01, 100.0][b.below(3) as usize];
     // Coarse scores make ties common.
-    let theta: Vec<f64> = (0..n)
-        .map(|_| f64::from(b.u8() as i8 / 8) * spread)
-        .collect();
-    let weights: Vec<u64> = (0..n)
-        .map(|_| {
-            if constraint == Constraint::TopK {
-                1
-            } else {
-                u64::from(b.below(7))
-            }
-        })
-        .collect();
-    let subset: Vec<bool> = (0..n).map(|_| b.u8() & 1 == 1).collect();
-    let reachable: u64 = weights
-        .iter()
-        .zip(&subset)
-        .filter(|(_, s)| **s)
-        .map(|(w, _)| w)
-        .sum();
-    let capacity = match constraint {
-        Constraint::Knapsack => u64::from(b.below(40)),
-        _ => reachable,
-    };
-    let inst = Instance::new(
-        constraint,
-        theta,
-        Some(weights),
-        capacity,
-        Budget::default(),
-    )
-    .expect("decoded instances are valid by construction");
+    let inst = instance_of(&mut b, n, constraint, 7, 40, |b| {
+        f64::from(b.u8() as i8 / 8) * spread
+    });
     let kind = RegKind::ALL[b.below(4) as usize];
     let gamma = if kind == RegKind::Hard {
         0.0

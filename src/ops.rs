@@ -97,7 +97,9 @@ pub fn relax_exact(
     }
 }
 
-fn check_finite<T: Num>(out: &Relaxed<T>) -> Result<()> {
+/// Fails with a typed error if any output is not finite (an f64 overflow): no NaN or
+/// infinity ever leaves the library.
+pub(crate) fn check_finite<T: Num>(out: &Relaxed<T>) -> Result<()> {
     let bad = |field: &str| Error::Invalid {
         field: field.into(),
         rule:

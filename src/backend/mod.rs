@@ -829,29 +829,8 @@ fn relax_threads(
         vjp: extras.z.as_ref().map(|_| vjp),
         samples,
     };
-    check_finite(&out)?;
+    crate::ops::check_finite(&out)?;
     Ok(out)
-}
-
-fn check_finite(out: &Relaxed<f64>) -> Result<()> {
-    let bad = |field: &str| Error::Invalid {
-        field: field.into(),
-        rule:
-            "the result overflowed f64 (scores too large for this gamma); rescale theta and gamma"
-                .into(),
-    };
-    if !out.value.is_finite() {
-        return Err(bad("value"));
-    }
-    if out.y.iter().any(|x| !x.is_finite()) {
-        return Err(bad("y"));
-    }
-    if let Some(v) = &out.vjp
-        && v.iter().any(|x| !x.is_finite())
-    {
-        return Err(bad("vjp"));
-    }
-    Ok(())
 }
 
 /// One problem of a batch: instances may differ in size, weights, capacity, constraint,
