@@ -421,22 +421,29 @@ fn sampled_multilinear_within_hoeffding_bound() {
 
 // ---------------------------------------------------------------- rounding
 
-/// The exact law of `pair_round`: all leaves of its binary tree with their probabilities.
+/// The exact law of `pair_round`: all leaves of its binary tree with their probabilities
+/// and depths (the number of moves that reach them).
 fn rounding_leaves(
     x: Vec<BigRational>,
     costs: &[BigRational],
     p: BigRational,
-    out: &mut Vec<(BigRational, Vec<BigRational>)>,
+    depth: usize,
+    out: &mut Vec<(BigRational, Vec<BigRational>, usize)>,
 ) {
     match pick_pair(&x, costs) {
-        None => out.push((p, x)),
+        None => out.push((p, x, depth)),
         Some((a, b)) => {
             let s = pair_step(&x, costs, a, b);
             let q = BigRational::one() - &s.p_up;
-            rounding_leaves(s.up, costs, &p * &s.p_up, out);
-            rounding_leaves(s.down, costs, &p * q, out);
+            rounding_leaves(s.up, costs, &p * &s.p_up, depth + 1, out);
+            rounding_leaves(s.down, costs, &p * q, depth + 1, out);
         }
     }
+}
+
+/// `0 < v < 1`, written independently of `rounding::is_fractional`.
+fn strictly_between_0_1(v: &BigRational) -> bool {
+    *v > rat(0, 1) && *v < rat(1, 1)
 }
 
 fn dot(c: &[BigRational], x: &[BigRational]) -> BigRational {
@@ -477,29 +484,35 @@ proptest! {
             }
             // The full rounding: exact law over all leaves.
             let mut leaves = Vec::new();
-            rounding_leaves(x.clone(), &costs, rat(1, 1), &mut leaves);
-            let total: BigRational = leaves.iter().map(|(p, _)| p.clone()).sum();
+            rounding_leaves(x.clone(), &costs, rat(1, 1), 0, &mut leaves);
+            let total: BigRational = leaves.iter().map(|(p, _, _)| p.clone()).sum();
             prop_assert_eq!(total, rat(1, 1));
             for i in 0..n {
-                let mean: BigRational = leaves.iter().map(|(p, y)| p * &y[i]).sum();
+                let mean: BigRational = leaves.iter().map(|(p, y, _)| p * &y[i]).sum();
                 prop_assert_eq!(&mean, &x[i]);
             }
-            for (_, y) in &leaves {
+            let fractional = x.iter().filter(|v| strictly_between_0_1(v)).count();
+            for v in &x {
+                prop_assert_eq!(is_fractional(v), strictly_between_0_1(v));
+            }
+            for (_, y, depth) in &leaves {
                 prop_assert_eq!(dot(&costs, y), dot(&costs, &x));
-                prop_assert!(y.iter().filter(|v| is_fractional(*v)).count() <= 1);
+                prop_assert!(y.iter().filter(|v| strictly_between_0_1(v)).count() <= 1);
+                // Each move makes at least one coordinate integral.
+                prop_assert!(*depth < fractional.max(1));
             }
             if n == f.ground_size() {
-                let ef: BigRational = leaves.iter().map(|(p, y)| p * f.multilinear(y)).sum();
+                let ef: BigRational = leaves.iter().map(|(p, y, _)| p * f.multilinear(y)).sum();
                 prop_assert!(ef >= f.multilinear(&x));
             }
             if n == g.ground_size() {
-                let eg: BigRational = leaves.iter().map(|(p, y)| p * g.multilinear(y)).sum();
+                let eg: BigRational = leaves.iter().map(|(p, y, _)| p * g.multilinear(y)).sum();
                 prop_assert!(eg >= g.multilinear(&x));
             }
-            // The sampled rounding lands on a leaf.
+            // The sampled rounding lands on a leaf, after as many moves as that leaf's depth.
             let mut y = x.clone();
-            pair_round(&mut y, &costs, &mut rng);
-            prop_assert!(leaves.iter().any(|(_, l)| *l == y));
+            let moves = pair_round(&mut y, &costs, &mut rng);
+            prop_assert!(leaves.iter().any(|(_, l, depth)| *l == y && *depth == moves));
         }
     }
 }
@@ -535,10 +548,10 @@ fn exact_expectation_from_guess(
     let seed = &order[..opts.guesses];
     let x = fractional_point(f, k, seed, &opts).unwrap();
     let mut leaves = Vec::new();
-    rounding_leaves(x, k.costs(), rat(1, 1), &mut leaves);
+    rounding_leaves(x, k.costs(), rat(1, 1), 0, &mut leaves);
     leaves
         .iter()
-        .map(|(p, y)| p * f.value(&integral_part(y, k, seed)))
+        .map(|(p, y, _)| p * f.value(&integral_part(y, k, seed)))
         .sum()
 }
 
