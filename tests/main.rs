@@ -8,5 +8,6 @@ mod common;
 mod fuzz_replay;
 mod ilp;
 mod num;
+mod oracles;
 mod reference;
 mod submod;
