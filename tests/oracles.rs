@@ -173,3 +173,67 @@ fn finite_differences_are_exact_on_quadratics() {
     let d = fd::directional(v, &[1.0, 1.0], &[1.0, 2.0], 1e-3);
     assert!(close(d[0], 3.0, 1e-9) && close(d[1], 5.0, 1e-9), "{d:?}");
 }
+
+#[test]
+fn ilp_answers_are_rounded_rechecked_and_rescored() {
+    use diffknap::num::rational::Rational;
+    use diffknap::oracle::ilp::check_integer_answer;
+    let r = |n: i64, d: i64| Rational::new(n.into(), d.into());
+    // theta = (1/3, 1/7, 2), weights (1, 2, 3), capacity 3.
+    let le = Instance::knapsack(vec![r(1, 3), r(1, 7), r(2, 1)], vec![1, 2, 3], 3).unwrap();
+    // Entries within 1e-6 of 0 or 1 are rounded; the value is 1/3 + 1/7 = 10/21, exactly.
+    let ok = check_integer_answer(&le, &[1.0 - 4e-7, 1.0 + 4e-7, 3e-7]).unwrap();
+    assert_eq!(ok.selection, vec![T, T, F]);
+    assert_eq!(ok.value, r(10, 21));
+    let only_last = check_integer_answer(&le, &[0.0, 0.0, 1.0]).unwrap();
+    assert_eq!(only_last.value, r(2, 1));
+    // Fractional, out of range, or infeasible answers are solver errors.
+    for bad in [
+        [0.5, 0.0, 0.0],
+        [1.0 - 2e-6, 0.0, 0.0],
+        [2.0, 0.0, 0.0],
+        [-1.0, 0.0, 0.0],
+        [1.0, 1.0, 1.0],
+    ] {
+        match check_integer_answer(&le, &bad) {
+            Err(Error::Solver { .. }) => {}
+            other => panic!("{bad:?} accepted: {other:?}"),
+        }
+    }
+    // The same capacity as an equality: weight 3 is feasible, weight 2 and weight 4 are not.
+    let eq = Instance::exact(vec![r(1, 1); 3], vec![1, 2, 3], 3).unwrap();
+    assert!(check_integer_answer(&eq, &[1.0, 1.0, 0.0]).is_ok());
+    assert!(check_integer_answer(&eq, &[0.0, 0.0, 1.0]).is_ok());
+    assert!(matches!(
+        check_integer_answer(&eq, &[0.0, 1.0, 0.0]),
+        Err(Error::Solver { .. })
+    ));
+    assert!(matches!(
+        check_integer_answer(&eq, &[1.0, 0.0, 1.0]),
+        Err(Error::Solver { .. })
+    ));
+    // In the knapsack version, weight 2 is fine and weight 4 is not.
+    assert!(check_integer_answer(&le, &[0.0, 1.0, 0.0]).is_ok());
+    assert!(check_integer_answer(&le, &[1.0, 0.0, 1.0]).is_err());
+}
+
+#[test]
+fn lp_relaxation_by_hand() {
+    use diffknap::num::rational::Rational;
+    use diffknap::oracle::ilp::solve_lp;
+    let r = |n: i64| Rational::from_integer(n.into());
+    // max 3 x0 + 2 x1 s.t. 2 x0 + 2 x1 <= 3: Dantzig takes item 0 whole (ratio 3/2) and half of
+    // item 1 (ratio 1): x = (1, 1/2), value 4.
+    let inst = Instance::knapsack(vec![r(3), r(2)], vec![2, 2], 3).unwrap();
+    let lp = solve_lp(&inst).unwrap();
+    assert!(close(lp.value, 4.0, 1e-7), "{lp:?}");
+    assert!(
+        close(lp.x[0], 1.0, 1e-7) && close(lp.x[1], 0.5, 1e-7),
+        "{lp:?}"
+    );
+    // A negative score is never taken: max -x0 + x1 s.t. x0 + x1 <= 2 gives x = (0, 1).
+    let neg = Instance::knapsack(vec![r(-1), r(1)], vec![1, 1], 2).unwrap();
+    let lp = solve_lp(&neg).unwrap();
+    assert!(close(lp.value, 1.0, 1e-7), "{lp:?}");
+    assert!(lp.x.iter().all(|v| (0.0..=1.0).contains(v)));
+}

@@ -80,6 +80,14 @@ fn solve_model(inst: &Instance<Rational>, integer: bool) -> Result<Vec<f64>> {
 /// The hard optimum as an ILP: max <theta, y> s.t. <w, y> <= C (or = C), y binary.
 pub fn solve_ilp(inst: &Instance<Rational>) -> Result<IlpSolution> {
     let x = solve_model(inst, true)?;
+    check_integer_answer(inst, &x)
+}
+
+/// What [`solve_ilp`] does with the solver's f64 answer `x`: round each entry (it must be
+/// within 1e-6 of 0 or 1), re-check feasibility in integers and re-score exactly. A solver
+/// answer that fails is an [`Error::Solver`], never a silent wrong optimum. Public so that the
+/// checks can be tested on answers a real solver would not give.
+pub fn check_integer_answer(inst: &Instance<Rational>, x: &[f64]) -> Result<IlpSolution> {
     let mut selection = Vec::with_capacity(x.len());
     for (i, &xi) in x.iter().enumerate() {
         let r = xi.round();
