@@ -237,3 +237,30 @@ fn lp_relaxation_by_hand() {
     assert!(close(lp.value, 1.0, 1e-7), "{lp:?}");
     assert!(lp.x.iter().all(|v| (0.0..=1.0).contains(v)));
 }
+
+#[test]
+fn recursive_two_way_hard_ties_go_to_skip() {
+    use diffknap::RegKind;
+    use diffknap::oracle::recursive::{two_way, value_and_grad, value_and_grad_exact};
+    // SPEC A.2: hard q = 1 if p > s, else 0 (ties go to skip).
+    assert_eq!(two_way(RegKind::Hard, 2.0, 2.0, 0.0), (2.0, 0.0));
+    assert_eq!(two_way(RegKind::Hard, 1.0, 3.0, 0.0), (3.0, 1.0));
+    assert_eq!(two_way(RegKind::Hard, 3.0, 1.0, 0.0), (3.0, 0.0));
+    // Top-1 of (1, 1): the last item decides first (V_2 = max(V_1(1), V_1(0) + theta_2)), and
+    // on the tie it is skipped, so item 0 is the one selected: gradient (1, 0).
+    let inst = Instance::top_k(vec![1.0, 1.0], 1).unwrap();
+    assert_eq!(
+        value_and_grad(&inst, RegKind::Hard, 0.0).unwrap(),
+        (1.0, vec![1.0, 0.0])
+    );
+    let exact = inst
+        .with_theta(vec![
+            diffknap::num::rational::Rational::from_integer(1.into()),
+            diffknap::num::rational::Rational::from_integer(1.into()),
+        ])
+        .unwrap();
+    let zero = diffknap::num::rational::Rational::from_integer(0.into());
+    let (v, g) = value_and_grad_exact(&exact, RegKind::Hard, &zero).unwrap();
+    assert_eq!(v, exact.theta()[0]);
+    assert_eq!(g, vec![exact.theta()[0].clone(), zero.clone()]);
+}
