@@ -264,3 +264,19 @@ fn recursive_two_way_hard_ties_go_to_skip() {
     assert_eq!(v, exact.theta()[0]);
     assert_eq!(g, vec![exact.theta()[0].clone(), zero.clone()]);
 }
+
+#[test]
+fn recursive_size_limit_is_exactly_max_items() {
+    use diffknap::RegKind;
+    use diffknap::oracle::recursive::{MAX_ITEMS, value_and_grad};
+    // Capacity 0 with unit weights: no item ever fits, so the recursion is a single path and
+    // the value is 0 with a zero gradient; one more item is refused.
+    let n = MAX_ITEMS;
+    let at = Instance::knapsack(vec![1.0; n], vec![1; n], 0).unwrap();
+    assert_eq!(
+        value_and_grad(&at, RegKind::Gini, 1.0).unwrap(),
+        (0.0, vec![0.0; n])
+    );
+    let over = Instance::knapsack(vec![1.0; n + 1], vec![1; n + 1], 0).unwrap();
+    assert_invalid(value_and_grad(&over, RegKind::Gini, 1.0), "theta");
+}
