@@ -587,6 +587,141 @@ proptest! {
     }
 }
 
+/// The multilinear extension by enumerating all `2^n` sets (independent of the closed forms).
+fn extension_by_enumeration<F: SetFunction<Value = BigRational>>(
+    f: &F,
+    x: &[BigRational],
+) -> BigRational {
+    let n = x.len();
+    let mut total = rat(0, 1);
+    for mask in 0u32..(1 << n) {
+        let set: Vec<usize> = (0..n).filter(|i| mask >> i & 1 == 1).collect();
+        let mut p = rat(1, 1);
+        for i in 0..n {
+            p *= if mask >> i & 1 == 1 {
+                x[i].clone()
+            } else {
+                rat(1, 1) - &x[i]
+            };
+        }
+        if p != rat(0, 1) {
+            total += p * f.value(&set);
+        }
+    }
+    total
+}
+
+/// Steps 1 and 2 of the continuous greedy, written out from the module documentation of
+/// `submod::continuous` with plain rationals and the enumerated extension: the residual
+/// items `U`, the step count `T`, and `T` moves along the fractional-knapsack vertex.
+fn reference_fractional_point<F: SetFunction<Value = BigRational>>(
+    f: &F,
+    costs: &[BigRational],
+    budget: &BigRational,
+    seed: &[usize],
+    eps: f64,
+    steps: Option<usize>,
+) -> Vec<BigRational> {
+    let n = f.ground_size();
+    let f_seed = f.value(seed);
+    let residual = budget - seed.iter().map(|&e| costs[e].clone()).sum::<BigRational>();
+    let g = seed.len();
+    let mut units = Vec::new();
+    let mut l = rat(0, 1);
+    for e in 0..n {
+        if seed.contains(&e) || costs[e] > residual {
+            continue;
+        }
+        let mut with = seed.to_vec();
+        with.push(e);
+        let gain = f.value(&with) - &f_seed;
+        if g == 0 || &gain * rat(g as i64, 1) <= f_seed {
+            l += &gain;
+            units.push(e);
+        }
+    }
+    let t_max = (n as f64 / (g as f64 * eps)).floor() as usize + 1;
+    let t = steps.unwrap_or_else(|| {
+        let denom = eps * f_seed.to_f64();
+        let t = if denom > 0.0 {
+            (l.to_f64() / denom).floor() as usize + 1
+        } else {
+            1
+        };
+        t.clamp(1, t_max)
+    });
+    let delta = rat(1, t as i64);
+    let mut x = vec![rat(0, 1); n];
+    for &e in seed {
+        x[e] = rat(1, 1);
+    }
+    for _ in 0..t {
+        let base = extension_by_enumeration(f, &x);
+        let mut w: Vec<(usize, BigRational)> = units
+            .iter()
+            .map(|&e| {
+                let mut xe = x.clone();
+                xe[e] = rat(1, 1);
+                (e, extension_by_enumeration(f, &xe) - &base)
+            })
+            .collect();
+        // Decreasing density, ties to the lower index (a stable sort keeps index order).
+        w.sort_by(|(a, wa), (b, wb)| (wb / &costs[*b]).cmp(&(wa / &costs[*a])));
+        let mut room = residual.clone();
+        for (e, we) in w {
+            if we <= rat(0, 1) {
+                break;
+            }
+            if costs[e] <= room {
+                x[e] += &delta;
+                room -= &costs[e];
+            } else {
+                x[e] += &delta * (&room / &costs[e]);
+                break;
+            }
+        }
+    }
+    x
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// `fractional_point` equals the written-out reference exactly, for adaptive and fixed
+    /// step counts and seeds of every size up to 3.
+    #[test]
+    fn continuous_fractional_point_matches_reference(d in dense_coverage_data(6), pick in any::<u64>()) {
+        let (f, k) = d.build::<BigRational>();
+        let n = f.ground_size();
+        let mut rng = SplitMix64::new(pick);
+        for g in 1..=3usize.min(n) {
+            // A random feasible seed of size g, if the first draw is feasible.
+            let mut seed: Vec<usize> = Vec::new();
+            while seed.len() < g {
+                let e = rng.below(n as u64) as usize;
+                if !seed.contains(&e) {
+                    seed.push(e);
+                }
+            }
+            seed.sort();
+            if !k.is_feasible(&seed) {
+                continue;
+            }
+            for (eps, steps) in [(0.5, None), (0.25, None), (0.5, Some(3))] {
+                let opts = ContinuousGreedyOptions { epsilon: eps, guesses: g, steps };
+                let got = fractional_point(&f, &k, &seed, &opts).unwrap();
+                let want = reference_fractional_point(&f, k.costs(), k.budget(), &seed, eps, steps);
+                prop_assert_eq!(got, want, "seed {:?}, eps {}, steps {:?}", seed, eps, steps);
+            }
+        }
+        // The plain continuous greedy (no guesses) with a fixed step count.
+        let opts = ContinuousGreedyOptions { epsilon: 0.5, guesses: 0, steps: Some(4) };
+        let got = fractional_point(&f, &k, &[], &opts).unwrap();
+        let want = reference_fractional_point(&f, k.costs(), k.budget(), &[], 0.5, Some(4));
+        prop_assert_eq!(got, want);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
