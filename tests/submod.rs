@@ -752,6 +752,60 @@ fn continuous_greedy_refuses_huge_requests() {
     assert!(continuous_greedy(&f, &k, 1.5, &mut rng).is_err());
 }
 
+#[test]
+fn continuous_greedy_bounds_and_options_by_hand() {
+    use diffknap::submod::SubmodError;
+    // max_steps: fixed T as given; g = 0: ceil(1 / eps^2) = 4 at eps = 1/2 and 16 at 1/4;
+    // g = 3, n = 9, eps = 1/2: floor(9 / 1.5) + 1 = 7; g = 2, n = 5, eps = 0.3:
+    // floor(5 / 0.6) + 1 = 9.
+    let o = |epsilon, guesses, steps| ContinuousGreedyOptions {
+        epsilon,
+        guesses,
+        steps,
+    };
+    assert_eq!(o(0.5, 3, Some(11)).max_steps(9), 11);
+    assert_eq!(o(0.5, 0, None).max_steps(9), 4);
+    assert_eq!(o(0.25, 0, None).max_steps(9), 16);
+    assert_eq!(o(0.5, 3, None).max_steps(9), 7);
+    assert_eq!(o(0.3, 2, None).max_steps(5), 9);
+    // query_bounds(n, opts) = (N_g (n + 2), N_g T_max (n + 1)), N_g = sum_{j <= g} C(n, j).
+    // n = 5, g = 2: N = 1 + 5 + 10 = 16, T_max = 9: (16 * 7, 16 * 9 * 6).
+    assert_eq!(query_bounds(5, o(0.3, 2, None)), (112, 864));
+    // n = 4, g = 0, T = 3: N = 1: (6, 15).
+    assert_eq!(query_bounds(4, o(0.5, 0, Some(3))), (6, 15));
+    // Invalid options are typed errors naming the parameter, before any work.
+    let f = Modular::new(vec![rat(1, 1), rat(2, 1)]).unwrap();
+    let k = Knapsack::new(vec![rat(1, 1), rat(1, 1)], rat(1, 1)).unwrap();
+    let mut rng = SplitMix64::new(1);
+    for (opts, name) in [
+        (o(0.0, 1, None), "epsilon"),
+        (o(1.0, 1, None), "epsilon"),
+        (o(-0.5, 1, None), "epsilon"),
+        (o(f64::NAN, 1, None), "epsilon"),
+        (o(0.5, 1, Some(0)), "steps"),
+    ] {
+        match diffknap::submod::continuous::continuous_greedy_with(&f, &k, opts, &mut rng) {
+            Err(SubmodError::InvalidParameter { name: got, .. }) => assert_eq!(got, name),
+            other => panic!("{opts:?}: {other:?}"),
+        }
+        match fractional_point(&f, &k, &[], &opts) {
+            Err(SubmodError::InvalidParameter { name: got, .. }) => assert_eq!(got, name),
+            other => panic!("{opts:?}: {other:?}"),
+        }
+    }
+    // The same instance with valid options: the best single item (value 2) is found.
+    let s = diffknap::submod::continuous::continuous_greedy_with(&f, &k, o(0.5, 1, None), &mut rng)
+        .unwrap();
+    assert_eq!((s.set, s.value), (vec![1], rat(2, 1)));
+    // A seed that is infeasible or out of range is refused by fractional_point.
+    for seed in [vec![0, 1], vec![2]] {
+        assert!(matches!(
+            fractional_point(&f, &k, &seed, &o(0.5, 1, None)),
+            Err(SubmodError::InvalidParameter { .. })
+        ));
+    }
+}
+
 // ---------------------------------------------------------------- Ene-Nguyen
 
 proptest! {
