@@ -185,6 +185,8 @@ fn ilp_answers_are_rounded_rechecked_and_rescored() {
     let ok = check_integer_answer(&le, &[1.0 - 4e-7, 1.0 + 4e-7, 3e-7]).unwrap();
     assert_eq!(ok.selection, vec![T, T, F]);
     assert_eq!(ok.value, r(10, 21));
+    // The rounding tolerance is inclusive: 1e-6 (exactly representable distance from 0).
+    assert!(check_integer_answer(&le, &[1e-6, 0.0, 0.0]).is_ok());
     let only_last = check_integer_answer(&le, &[0.0, 0.0, 1.0]).unwrap();
     assert_eq!(only_last.value, r(2, 1));
     // Fractional, out of range, or infeasible answers are solver errors.

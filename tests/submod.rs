@@ -642,6 +642,11 @@ fn reference_fractional_point<F: SetFunction<Value = BigRational>>(
     }
     let t_max = (n as f64 / (g as f64 * eps)).floor() as usize + 1;
     let t = steps.unwrap_or_else(|| {
+        if g == 0 {
+            // The plain continuous greedy: T = ceil(1 / eps^2) (eps = 1/2 here: 4).
+            assert_eq!(eps, 0.5);
+            return 4;
+        }
         let denom = eps * f_seed.to_f64();
         let t = if denom > 0.0 {
             (l.to_f64() / denom).floor() as usize + 1
@@ -718,6 +723,10 @@ proptest! {
         let opts = ContinuousGreedyOptions { epsilon: 0.5, guesses: 0, steps: Some(4) };
         let got = fractional_point(&f, &k, &[], &opts).unwrap();
         let want = reference_fractional_point(&f, k.costs(), k.budget(), &[], 0.5, Some(4));
+        prop_assert_eq!(got, want);
+        let opts = ContinuousGreedyOptions { epsilon: 0.5, guesses: 0, steps: None };
+        let got = fractional_point(&f, &k, &[], &opts).unwrap();
+        let want = reference_fractional_point(&f, k.costs(), k.budget(), &[], 0.5, None);
         prop_assert_eq!(got, want);
     }
 }
@@ -797,6 +806,39 @@ fn continuous_greedy_bounds_and_options_by_hand() {
     let s = diffknap::submod::continuous::continuous_greedy_with(&f, &k, o(0.5, 1, None), &mut rng)
         .unwrap();
     assert_eq!((s.set, s.value), (vec![1], rat(2, 1)));
+    // Without guesses, the rounded continuous greedy is the only candidate: one step of
+    // length 1 on a modular function with room for every item takes all of them.
+    let m = Modular::new(vec![rat(1, 1), rat(2, 1), rat(3, 1)]).unwrap();
+    let km = Knapsack::new(vec![rat(1, 1); 3], rat(3, 1)).unwrap();
+    let s =
+        diffknap::submod::continuous::continuous_greedy_with(&m, &km, o(0.5, 0, Some(1)), &mut rng)
+            .unwrap();
+    assert_eq!((s.set, s.value), (vec![0, 1, 2], rat(6, 1)));
+    // The work limit is inclusive: g = 1 and n = 3 give N_1 = 4 seeds, so T = 1,250,000 steps
+    // need exactly 4 T (n + 1) = 20,000,000 = MAX_EXTENSION_EVALUATIONS evaluations and are
+    // accepted (every seed of size 1 is infeasible, so no step runs); one step more is refused.
+    let costly = Knapsack::new(vec![rat(2, 1); 3], rat(1, 1)).unwrap();
+    assert_eq!(
+        diffknap::submod::continuous::MAX_EXTENSION_EVALUATIONS,
+        16 * 1_250_000
+    );
+    let s = diffknap::submod::continuous::continuous_greedy_with(
+        &m,
+        &costly,
+        o(0.5, 1, Some(1_250_000)),
+        &mut rng,
+    )
+    .unwrap();
+    assert_eq!((s.set, s.value), (vec![], rat(0, 1)));
+    assert!(matches!(
+        diffknap::submod::continuous::continuous_greedy_with(
+            &m,
+            &costly,
+            o(0.5, 1, Some(1_250_001)),
+            &mut rng
+        ),
+        Err(SubmodError::TooLarge(_))
+    ));
     // A seed that is infeasible or out of range is refused by fractional_point.
     for seed in [vec![0, 1], vec![2]] {
         assert!(matches!(
