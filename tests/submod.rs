@@ -839,6 +839,17 @@ fn continuous_greedy_bounds_and_options_by_hand() {
         ),
         Err(SubmodError::TooLarge(_))
     ));
+    // integral_part keeps the coordinates equal to 1 (not 0, not fractional) ...
+    let roomy = Knapsack::new(vec![rat(1, 1), rat(2, 1), rat(3, 1)], rat(6, 1)).unwrap();
+    assert_eq!(
+        integral_part(&[rat(1, 1), rat(0, 1), rat(1, 2)], &roomy, &[]),
+        vec![0]
+    );
+    // ... and, when the set is over budget (possible only through f64 noise), drops the
+    // costliest items outside `keep` until it fits: {0, 1, 2} costs 6 > 4; item 2 is kept, so
+    // item 1 (cost 2) goes and {0, 2} (cost 4) remains.
+    let tight = Knapsack::new(vec![rat(1, 1), rat(2, 1), rat(3, 1)], rat(4, 1)).unwrap();
+    assert_eq!(integral_part(&vec![rat(1, 1); 3], &tight, &[2]), vec![0, 2]);
     // A seed that is infeasible or out of range is refused by fractional_point.
     for seed in [vec![0, 1], vec![2]] {
         assert!(matches!(
