@@ -695,8 +695,14 @@ proptest! {
     /// `fractional_point` equals the written-out reference exactly, for adaptive and fixed
     /// step counts and seeds of every size up to 3.
     #[test]
-    fn continuous_fractional_point_matches_reference(d in dense_coverage_data(6), pick in any::<u64>()) {
-        let (f, k) = d.build::<BigRational>();
+    fn continuous_fractional_point_matches_reference(
+        dense in dense_coverage_data(6),
+        sparse in coverage_data(6),
+        pick in any::<u64>(),
+        use_sparse in any::<bool>(),
+    ) {
+        // Sparse instances have zero-value seeds (T = 1 then) and items above the budget.
+        let (f, k) = if use_sparse { sparse.build::<BigRational>() } else { dense.build::<BigRational>() };
         let n = f.ground_size();
         let mut rng = SplitMix64::new(pick);
         for g in 1..=3usize.min(n) {
@@ -830,6 +836,20 @@ fn continuous_greedy_bounds_and_options_by_hand() {
     )
     .unwrap();
     assert_eq!((s.set, s.value), (vec![], rat(0, 1)));
+    // Smaller seeds (here the empty one) are candidates as they are: with no feasible seed of
+    // size g, no continuous greedy runs at all.
+    assert_eq!(s.extension_queries, 0);
+    let s = diffknap::submod::continuous::continuous_greedy_with(
+        &m,
+        &costly,
+        o(0.5, 1, None),
+        &mut rng,
+    )
+    .unwrap();
+    assert_eq!(
+        (s.set, s.value, s.extension_queries),
+        (vec![], rat(0, 1), 0)
+    );
     assert!(matches!(
         diffknap::submod::continuous::continuous_greedy_with(
             &m,
