@@ -1418,3 +1418,81 @@ fn binary_end_to_end() {
         .unwrap();
     assert_eq!(status.code(), Some(2));
 }
+
+// ---------------------------------------------------------------- parameters and bounds by hand
+
+#[test]
+fn ene_nguyen_parameters_by_hand() {
+    use diffknap::submod::SubmodError;
+    use diffknap::submod::ene_nguyen::MAX_LEVELS;
+    let run = |epsilon: f64, large_guesses: usize| {
+        // The search recurses once per level: give it room (2000 levels in this test).
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(move || {
+                // One item that never fits: every level has a single child ("no pick").
+                let f = Modular::new(vec![rat(1, 1)]).unwrap();
+                let k = Knapsack::new(vec![rat(2, 1)], rat(1, 1)).unwrap();
+                let opts = EneNguyenOptions {
+                    epsilon,
+                    large_guesses,
+                    max_nodes: 1_000_000,
+                };
+                ene_nguyen_with(&f, &k, opts, &mut SplitMix64::new(3))
+            })
+            .unwrap()
+            .join()
+            .unwrap()
+    };
+    for eps in [0.0, 1.0, -0.1, f64::NAN] {
+        match run(eps, 1) {
+            Err(SubmodError::InvalidParameter { name, .. }) => assert_eq!(name, "epsilon"),
+            other => panic!("eps = {eps}: {other:?}"),
+        }
+    }
+    // P = ceil(1 / eps) = 2 steps at eps = 1/2, so t = 999 large picks per step need
+    // (t + 1) P = 2000 = MAX_LEVELS levels (accepted) and t = 1000 need 2002 (refused).
+    assert_eq!(MAX_LEVELS, 2000);
+    let s = run(0.5, 999).unwrap();
+    assert_eq!((s.set, s.value), (vec![], rat(0, 1)));
+    assert!(matches!(run(0.5, 1000), Err(SubmodError::TooLarge(_))));
+}
+
+#[test]
+fn enumeration_bounds_and_parameters_by_hand() {
+    use diffknap::submod::SubmodError;
+    use diffknap::submod::enumeration::{
+        enumeration_query_bound, seed_count, threshold_query_bound,
+    };
+    // N_s = sum_{j <= s} C(n, j): N_2(5) = 1 + 5 + 10, N_3(4) = 1 + 4 + 6 + 4, N_5(3) = 2^3,
+    // N_3(0) = 1, N_1(10) = 11, N_3(100) = 1 + 100 + 4950 + 161700.
+    assert_eq!(seed_count(5, 2), 16);
+    assert_eq!(seed_count(4, 3), 15);
+    assert_eq!(seed_count(3, 5), 8);
+    assert_eq!(seed_count(0, 3), 1);
+    assert_eq!(seed_count(10, 1), 11);
+    assert_eq!(seed_count(100, 3), 166_751);
+    // N_s (1 + n (n + 1) / 2): n = 4, s = 1: 5 * 11.
+    assert_eq!(enumeration_query_bound(4, 1), 55);
+    assert_eq!(greedy_query_bound(4), 10);
+    assert_eq!(greedy_query_bound(7), 28);
+    // T = 2 + floor(ln(2 ratio / eps) / -ln(1 - eps / 2)): n = 4, eps = 1/2, ratio = 4:
+    // ln 16 / ln(4/3) = 9.64, T = 11, bound N_3 (1 + n + n T) = 15 * 49. Ratio 0: T = 0.
+    assert_eq!(threshold_query_bound(4, 0.5, 4.0), 735);
+    assert_eq!(threshold_query_bound(4, 0.5, 0.0), 75);
+    // Parameters out of range are typed errors naming the parameter.
+    let f = Modular::new(vec![1i128, 2]).unwrap();
+    let k = Knapsack::new(vec![1i128, 1], 1).unwrap();
+    for s in [0, 4] {
+        match enumeration(&f, &k, s) {
+            Err(SubmodError::InvalidParameter { name, .. }) => assert_eq!(name, "seed size"),
+            other => panic!("s = {s}: {other:?}"),
+        }
+    }
+    for eps in [0.0, 1.0, f64::NAN] {
+        match threshold_enumeration(&f, &k, eps) {
+            Err(SubmodError::InvalidParameter { name, .. }) => assert_eq!(name, "epsilon"),
+            other => panic!("eps = {eps}: {other:?}"),
+        }
+    }
+}
