@@ -1489,6 +1489,14 @@ fn enumeration_bounds_and_parameters_by_hand() {
             other => panic!("s = {s}: {other:?}"),
         }
     }
+    // Work N_s n above MAX_SEED_WORK = 10^8 is refused before any query: n = 10^4, s = 1
+    // gives 10001 * 10^4.
+    let big = Modular::new(vec![1i128; 10_000]).unwrap();
+    let kb = Knapsack::new(vec![1i128; 10_000], 5).unwrap();
+    assert!(matches!(
+        enumeration(&big, &kb, 1),
+        Err(SubmodError::TooLarge(_))
+    ));
     for eps in [0.0, 1.0, f64::NAN] {
         match threshold_enumeration(&f, &k, eps) {
             Err(SubmodError::InvalidParameter { name, .. }) => assert_eq!(name, "epsilon"),
