@@ -1430,9 +1430,10 @@ fn ene_nguyen_parameters_by_hand() {
         std::thread::Builder::new()
             .stack_size(256 << 20)
             .spawn(move || {
-                // One item that never fits: every level has a single child ("no pick").
+                // One item that never fits, even by a step of 1/P (cost 3 / 2 > 1), and is not
+                // small (3 > eps^2): every level has a single child ("no pick").
                 let f = Modular::new(vec![rat(1, 1)]).unwrap();
-                let k = Knapsack::new(vec![rat(2, 1)], rat(1, 1)).unwrap();
+                let k = Knapsack::new(vec![rat(3, 1)], rat(1, 1)).unwrap();
                 let opts = EneNguyenOptions {
                     epsilon,
                     large_guesses,
@@ -1456,6 +1457,46 @@ fn ene_nguyen_parameters_by_hand() {
     let s = run(0.5, 999).unwrap();
     assert_eq!((s.set, s.value), (vec![], rat(0, 1)));
     assert!(matches!(run(0.5, 1000), Err(SubmodError::TooLarge(_))));
+    // With t = 1, the single path has (t + 1) P = 4 levels, i.e. 5 nodes with the leaf: a node
+    // budget of 5 suffices, 4 does not.
+    let f = Modular::new(vec![rat(1, 1)]).unwrap();
+    let k = Knapsack::new(vec![rat(3, 1)], rat(1, 1)).unwrap();
+    let nodes = |max_nodes| {
+        let opts = EneNguyenOptions {
+            epsilon: 0.5,
+            large_guesses: 1,
+            max_nodes,
+        };
+        ene_nguyen_with(&f, &k, opts, &mut SplitMix64::new(3))
+    };
+    assert!(nodes(5).is_ok());
+    assert!(matches!(nodes(4), Err(SubmodError::TooLarge(_))));
+}
+
+#[test]
+fn ene_nguyen_small_value_phase_by_hand() {
+    // eps = 1/2, B = 4: P = 2 steps; with t = 0 large picks both levels are small-value
+    // phases, and an item is small when c_e <= eps^2 B = 1. Modular values (1, 1, 0), costs
+    // (1, 2, 1): items 0 and 2 are small, item 1 is not and can never be selected.
+    let f = Modular::new(vec![rat(1, 1), rat(1, 1), rat(0, 1)]).unwrap();
+    let k = Knapsack::new(vec![rat(1, 1), rat(2, 1), rat(1, 1)], rat(4, 1)).unwrap();
+    let opts = EneNguyenOptions {
+        epsilon: 0.5,
+        large_guesses: 0,
+        max_nodes: 1000,
+    };
+    let s = ene_nguyen_with(&f, &k, opts, &mut SplitMix64::new(9)).unwrap();
+    assert_eq!((s.set.clone(), s.value.clone()), (vec![0], rat(1, 1)));
+    // Extension evaluations, level by level (each greedy round evaluates F(y) once and
+    // F(y + e) for every small item with x_e = y_e = 0 that fits; item 2's gain is 0, so it
+    // is never taken and ends each run):
+    // level 0 at x = 0: round 1: F(y), F(+0), F(+2) -> take 0; round 2: F(y), F(+2) -> stop.
+    //   5 evaluations, prefixes x = 0 and x = e_0.
+    // level 1 at x = 0: the same 5, prefixes 0 and e_0 (the leaves).
+    // level 1 at x = e_0: F(y), F(+2) -> stop. 2 evaluations; its only prefix e_0 is a leaf
+    //   already seen at that depth.
+    // Total 12; leaves {} (value 0) and {0} (value 1).
+    assert_eq!(s.extension_queries, 12);
 }
 
 #[test]
