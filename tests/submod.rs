@@ -1545,3 +1545,24 @@ fn enumeration_bounds_and_parameters_by_hand() {
         }
     }
 }
+
+#[test]
+fn enumeration_completions_by_hand() {
+    // Six unit items of value 1 and budget 5: OPT = 5 needs more items than any seed (<= 3),
+    // so the completion must add them.
+    let f = Modular::new(vec![1i128; 6]).unwrap();
+    let k = Knapsack::new(vec![1i128; 6], 5).unwrap();
+    for s in 1..=3 {
+        assert_eq!(enumeration(&f, &k, s).unwrap().value, 5);
+    }
+    assert_eq!(threshold_enumeration(&f, &k, 0.5).unwrap().value, 5);
+    // An item that can never fit (cost 100 > B = 10) but has a huge value must not enter the
+    // threshold completion's starting density d0 or its floor (eps/2) m / R: with it, the
+    // floor (0.25 * 10000 / 10 = 250) would exceed every density and stop the completion.
+    // The four unit items (value 1, cost 1) are the optimum, value 4.
+    let f = Modular::new(vec![10_000i128, 1, 1, 1, 1]).unwrap();
+    let k = Knapsack::new(vec![100i128, 1, 1, 1, 1], 10).unwrap();
+    let s = threshold_enumeration(&f, &k, 0.5).unwrap();
+    assert_eq!((s.set.len(), s.value), (4, 4));
+    assert_eq!(enumeration(&f, &k, 1).unwrap().value, 4);
+}
