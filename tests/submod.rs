@@ -1566,3 +1566,101 @@ fn enumeration_completions_by_hand() {
     assert_eq!((s.set.len(), s.value), (4, 4));
     assert_eq!(enumeration(&f, &k, 1).unwrap().value, 4);
 }
+
+/// Threshold enumeration written out from the documentation of
+/// `submod::enumeration::threshold_enumeration` and its completion: seeds by size then
+/// lexicographically, each completed by decreasing thresholds `tau = d0, d0 (1 - eps/2), ...`
+/// while `tau >= (eps/2) m / R` (at most 100,000 passes), adding in index order every fitting
+/// item with a positive gain and `gain / cost >= tau`; the first best value wins.
+fn reference_threshold_enumeration<F: SetFunction<Value = i128>>(
+    f: &F,
+    costs: &[i128],
+    budget: i128,
+    eps: f64,
+) -> (i128, Vec<usize>) {
+    let n = f.ground_size();
+    let mut seeds: Vec<Vec<usize>> = vec![vec![]];
+    for a in 0..n {
+        seeds.push(vec![a]);
+    }
+    for a in 0..n {
+        for b in a + 1..n {
+            seeds.push(vec![a, b]);
+        }
+    }
+    for a in 0..n {
+        for b in a + 1..n {
+            for c in b + 1..n {
+                seeds.push(vec![a, b, c]);
+            }
+        }
+    }
+    let mut best: Option<(i128, Vec<usize>)> = None;
+    for seed in seeds {
+        let mut spent: i128 = seed.iter().map(|&e| costs[e]).sum();
+        if spent > budget {
+            continue;
+        }
+        let mut set = seed.clone();
+        let gain = |set: &Vec<usize>, e: usize| {
+            let mut with = set.clone();
+            with.push(e);
+            f.value(&with) - f.value(set)
+        };
+        let residual = (budget - spent) as f64;
+        if residual > 0.0 {
+            let (mut d0, mut m) = (0.0f64, 0.0f64);
+            for e in 0..n {
+                if set.contains(&e) || spent + costs[e] > budget {
+                    continue;
+                }
+                let g = gain(&set, e) as f64;
+                m = m.max(g);
+                d0 = d0.max(g / costs[e] as f64);
+            }
+            if d0 > 0.0 {
+                let floor = 0.5 * eps * m / residual;
+                let mut tau = d0;
+                let mut passes = 0;
+                while tau >= floor && passes < 100_000 {
+                    for e in 0..n {
+                        if set.contains(&e) || spent + costs[e] > budget {
+                            continue;
+                        }
+                        let g = gain(&set, e);
+                        if g > 0 && g as f64 / costs[e] as f64 >= tau {
+                            set.push(e);
+                            spent += costs[e];
+                        }
+                    }
+                    tau *= 1.0 - 0.5 * eps;
+                    passes += 1;
+                }
+            }
+        }
+        let v = f.value(&set);
+        if best.as_ref().is_none_or(|(b, _)| v > *b) {
+            best = Some((v, set));
+        }
+    }
+    let (v, mut set) = best.unwrap();
+    set.sort();
+    (v, set)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// `threshold_enumeration` selects exactly the set of the written-out reference.
+    #[test]
+    fn threshold_enumeration_matches_reference(d in coverage_data(7), e in facility_data(7), eps in prop::sample::select(vec![0.1, 0.3, 0.5, 0.9])) {
+        let (f, k) = d.build::<i128>();
+        let mut got = threshold_enumeration(&f, &k, eps).unwrap();
+        got.set.sort();
+        prop_assert_eq!((got.value, got.set), reference_threshold_enumeration(&f, k.costs(), *k.budget(), eps));
+        let (g, k) = e.build::<i128>();
+        let mut got = threshold_enumeration(&g, &k, eps).unwrap();
+        got.set.sort();
+        prop_assert_eq!((got.value, got.set), reference_threshold_enumeration(&g, k.costs(), *k.budget(), eps));
+    }
+}
