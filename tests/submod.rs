@@ -1664,3 +1664,37 @@ proptest! {
         prop_assert_eq!((got.value, got.set), reference_threshold_enumeration(&g, k.costs(), *k.budget(), eps));
     }
 }
+
+#[test]
+fn extension_points_and_support_by_hand() {
+    use diffknap::submod::Counted;
+    use diffknap::submod::multilinear::{MAX_DP_SUPPORT, Multilinear, check_point};
+    // Points: length n and entries in [0, 1]; in f64 also no NaN of either sign (a negative
+    // NaN is neither negative nor above 1 under the total order).
+    assert!(check_point(3, &[rat(0, 1), rat(1, 2), rat(1, 1)]).is_ok());
+    assert!(check_point(3, &[rat(-1, 2), rat(0, 1), rat(0, 1)]).is_err());
+    assert!(check_point(3, &[rat(3, 2), rat(0, 1), rat(0, 1)]).is_err());
+    assert!(check_point(2, &[rat(0, 1), rat(0, 1), rat(0, 1)]).is_err());
+    assert!(check_point(2, &[0.0f64, 1.0]).is_ok());
+    for bad in [
+        f64::NAN,
+        -f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        1.5,
+        -0.5,
+    ] {
+        assert!(check_point(2, &[0.5f64, bad]).is_err(), "{bad} accepted");
+    }
+    // The concave-over-modular closed form accepts a feature total of exactly
+    // MAX_DP_SUPPORT = 10^7 and refuses one more; a counting wrapper reports the same.
+    assert_eq!(MAX_DP_SUPPORT, 1.0e7);
+    let at =
+        ConcaveOverModular::new(vec![vec![5_000_000], vec![5_000_000]], Concave::Sqrt).unwrap();
+    assert!(at.extension_supported().is_ok());
+    assert!(Counted::new(&at).extension_supported().is_ok());
+    let over =
+        ConcaveOverModular::new(vec![vec![5_000_000], vec![5_000_001]], Concave::Sqrt).unwrap();
+    assert!(over.extension_supported().is_err());
+    assert!(Counted::new(&over).extension_supported().is_err());
+}
