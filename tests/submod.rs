@@ -1698,3 +1698,79 @@ fn extension_points_and_support_by_hand() {
     assert!(over.extension_supported().is_err());
     assert!(Counted::new(&over).extension_supported().is_err());
 }
+
+#[test]
+fn extension_fallbacks_by_hand() {
+    use diffknap::submod::SubmodError;
+    // Budget-additive closed form: supported with integer weights and cap <= 10^7, or n <= 20.
+    let ba = |w: Vec<f64>, cap: f64| BudgetAdditive::new(w, cap).unwrap().extension_supported();
+    assert!(ba(vec![1.0; 21], 5.0).is_ok());
+    assert!(ba(vec![1.0; 21], 1.0e7).is_ok());
+    assert!(ba(vec![1.0; 21], 1.0e7 + 1.0).is_err());
+    assert!(ba(vec![1.0e7; 21], 5.0).is_ok());
+    assert!(ba(vec![1.0e7 + 1.0; 21], 5.0).is_err());
+    assert!(ba(vec![0.5; 21], 5.0).is_err());
+    assert!(ba(vec![0.5; 20], 1.0e9).is_ok());
+    // Enumeration: F(x) for modular weights (2, 3) at x = (1, 1/4) is 2 + 3/4.
+    let m = Modular::new(vec![rat(2, 1), rat(3, 1)]).unwrap();
+    assert_eq!(
+        multilinear_by_enumeration(&m, &[rat(1, 1), rat(1, 4)]).unwrap(),
+        rat(11, 4)
+    );
+    // At most MAX_FRACTIONAL = 20 fractional coordinates; zeros and ones do not count.
+    let w = Modular::new(vec![1.0f64; 22]).unwrap();
+    let mut x = vec![0.5f64; 20];
+    x.extend([0.0, 1.0]);
+    assert_eq!(multilinear_by_enumeration(&w, &x).unwrap(), 11.0);
+    x[20] = 0.5;
+    assert!(matches!(
+        multilinear_by_enumeration(&w, &x),
+        Err(SubmodError::TooLarge(_))
+    ));
+    // The enumeration wrapper: supported for n <= 20, and a faithful set function (greedy on
+    // it selects what greedy on the wrapped function selects).
+    assert!(
+        ByEnumeration(Modular::new(vec![1.0f64; 20]).unwrap())
+            .extension_supported()
+            .is_ok()
+    );
+    assert!(
+        ByEnumeration(Modular::new(vec![1.0f64; 21]).unwrap())
+            .extension_supported()
+            .is_err()
+    );
+    let f = Modular::new(vec![5i128, 1, 3, 2]).unwrap();
+    let k = Knapsack::new(vec![2i128, 1, 2, 1], 4).unwrap();
+    let plain = greedy_max(&f, &k).unwrap();
+    let wrapped = greedy_max(&ByEnumeration(f.clone()), &k).unwrap();
+    assert_eq!((wrapped.set, wrapped.value), (plain.set, plain.value));
+}
+
+#[test]
+fn sampled_extension_by_hand() {
+    use diffknap::submod::SubmodError;
+    // Modular (1, 2, 4) at x = (1/2, 0, 1): F = 1/2 + 4 = 4.5; support {0, 2}, so M = 5 and
+    // half_width = 5 sqrt(ln(2 / delta) / (2 samples)).
+    let f = Modular::new(vec![1.0f64, 2.0, 4.0]).unwrap();
+    let x = [0.5, 0.0, 1.0];
+    let mut rng = SplitMix64::new(17);
+    let est = multilinear_sampled(&f, &x, 2000, 0.5, &mut rng).unwrap();
+    let hw = 5.0 * (4f64.ln() / 4000.0).sqrt();
+    assert!((est.half_width - hw).abs() <= 1e-12, "{est:?} vs {hw}");
+    assert_eq!(est.samples, 2000);
+    // Every draw is 4 or 5 (item 2 always in, item 1 never): the mean lies in [4, 5] and,
+    // with probability >= 1 - 2 exp(-2 * 2000 * 0.1^2) > 1 - 1e-17 (Hoeffding on the
+    // Bernoulli(1/2) item 0), within 0.1 of 4.5 for this fixed seed.
+    assert!((est.mean - 4.5).abs() <= 0.1, "{est:?}");
+    for (samples, delta, name) in [
+        (0, 0.5, "samples"),
+        (10, 0.0, "delta"),
+        (10, 1.0, "delta"),
+        (10, f64::NAN, "delta"),
+    ] {
+        match multilinear_sampled(&f, &x, samples, delta, &mut rng) {
+            Err(SubmodError::InvalidParameter { name: got, .. }) => assert_eq!(got, name),
+            other => panic!("{samples}, {delta}: {other:?}"),
+        }
+    }
+}
