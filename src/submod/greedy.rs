@@ -384,6 +384,28 @@ mod tests {
     use crate::submod::functions::Modular;
 
     #[test]
+    fn heap_entries_are_equal_exactly_when_they_compare_equal() {
+        // `Ord` requires `a == b` iff `a.cmp(b) == Equal`; the heaps only call `cmp`.
+        let d = |gain: i128, cost: i128, idx| DensityEntry {
+            gain,
+            cost,
+            idx,
+            stamp: 0,
+        };
+        assert!(d(2, 1, 0) == d(4, 2, 0)); // same density, same index
+        assert!(d(2, 1, 0) != d(2, 1, 1));
+        assert!(d(2, 1, 0) != d(3, 1, 0));
+        let g = |gain: i128, idx| GainEntry {
+            gain,
+            idx,
+            stamp: 0,
+        };
+        assert!(g(2, 0) == g(2, 0));
+        assert!(g(2, 0) != g(2, 1));
+        assert!(g(2, 0) != g(3, 0));
+    }
+
+    #[test]
     fn counterexample_two_items() {
         // B = 1; a: f = 1, c = 1; b: f = 2d, c = d with d = 1/10 (scaled by 10).
         let f = Modular::new(vec![10i128, 2]).unwrap();
