@@ -1774,3 +1774,26 @@ fn sampled_extension_by_hand() {
         }
     }
 }
+
+#[test]
+fn ene_nguyen_large_value_phase_by_hand() {
+    // One item (value 1, cost 1, budget 1), eps = 1/2: P = 2 steps of 1/2, t = 1 large pick
+    // per step, levels 0 and 2 large, 1 and 3 small (no item is small: 1 > eps^2), 4 = leaves.
+    // Extension evaluations in search order (a large level evaluates F(x) and F(x or e) for
+    // the item if a step of it fits; a small level evaluates F(y) once and finds no item):
+    //   L0 x=0: 2 -> L1 x=1/2: 1 -> L2 x=1/2: 2 -> L3 x=1: 1 (leaf {0}, value 1)
+    //                                            -> L3 x=1/2: 1 (leaf {}, after dropping it)
+    //          -> L1 x=0: 1 -> L2 x=0: 2 -> L3 x=1/2 already seen at that depth
+    //                                    -> L3 x=0: 1 (leaf {})
+    // Total 11; the best leaf is {0}.
+    let f = Modular::new(vec![rat(1, 1)]).unwrap();
+    let k = Knapsack::new(vec![rat(1, 1)], rat(1, 1)).unwrap();
+    let opts = EneNguyenOptions {
+        epsilon: 0.5,
+        large_guesses: 1,
+        max_nodes: 1000,
+    };
+    let s = ene_nguyen_with(&f, &k, opts, &mut SplitMix64::new(5)).unwrap();
+    assert_eq!((s.set.clone(), s.value.clone()), (vec![0], rat(1, 1)));
+    assert_eq!(s.extension_queries, 11);
+}
