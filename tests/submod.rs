@@ -1538,6 +1538,12 @@ fn enumeration_bounds_and_parameters_by_hand() {
         enumeration(&big, &kb, 1),
         Err(SubmodError::TooLarge(_))
     ));
+    // The threshold bound uses B / c_min: 100 items of cost 10^6 with B = 10^6 give ratio 1,
+    // T = 2 + floor(ln 4 / ln(4/3)) = 6 and a bound of N_3(100) (1 + 100 + 600)
+    // = 166751 * 701 < 10^9: accepted (a ratio of B c_min = 10^12 would exceed the limit).
+    let many = Modular::new(vec![1i128; 100]).unwrap();
+    let km = Knapsack::new(vec![1_000_000i128; 100], 1_000_000).unwrap();
+    assert_eq!(threshold_enumeration(&many, &km, 0.5).unwrap().value, 1);
     for eps in [0.0, 1.0, f64::NAN] {
         match threshold_enumeration(&f, &k, eps) {
             Err(SubmodError::InvalidParameter { name, .. }) => assert_eq!(name, "epsilon"),
