@@ -9,7 +9,8 @@ use std::cmp::Ordering;
 
 use diffknap::submod::cli::{Options, cli_main, parse_args, process_line};
 use diffknap::submod::continuous::{
-    ContinuousGreedyOptions, continuous_greedy, fractional_point, integral_part, query_bounds,
+    ContinuousGreedyOptions, MAX_EXTENSION_EVALUATIONS, continuous_greedy, continuous_greedy_with,
+    fractional_point, integral_part, query_bounds,
 };
 use diffknap::submod::ene_nguyen::{EneNguyenOptions, ene_nguyen_with};
 use diffknap::submod::enumeration::{enumeration, sviridenko, threshold_enumeration};
@@ -799,7 +800,7 @@ fn continuous_greedy_bounds_and_options_by_hand() {
         (o(f64::NAN, 1, None), "epsilon"),
         (o(0.5, 1, Some(0)), "steps"),
     ] {
-        match diffknap::submod::continuous::continuous_greedy_with(&f, &k, opts, &mut rng) {
+        match continuous_greedy_with(&f, &k, opts, &mut rng) {
             Err(SubmodError::InvalidParameter { name: got, .. }) => assert_eq!(got, name),
             other => panic!("{opts:?}: {other:?}"),
         }
@@ -809,54 +810,31 @@ fn continuous_greedy_bounds_and_options_by_hand() {
         }
     }
     // The same instance with valid options: the best single item (value 2) is found.
-    let s = diffknap::submod::continuous::continuous_greedy_with(&f, &k, o(0.5, 1, None), &mut rng)
-        .unwrap();
+    let s = continuous_greedy_with(&f, &k, o(0.5, 1, None), &mut rng).unwrap();
     assert_eq!((s.set, s.value), (vec![1], rat(2, 1)));
     // Without guesses, the rounded continuous greedy is the only candidate: one step of
     // length 1 on a modular function with room for every item takes all of them.
     let m = Modular::new(vec![rat(1, 1), rat(2, 1), rat(3, 1)]).unwrap();
     let km = Knapsack::new(vec![rat(1, 1); 3], rat(3, 1)).unwrap();
-    let s =
-        diffknap::submod::continuous::continuous_greedy_with(&m, &km, o(0.5, 0, Some(1)), &mut rng)
-            .unwrap();
+    let s = continuous_greedy_with(&m, &km, o(0.5, 0, Some(1)), &mut rng).unwrap();
     assert_eq!((s.set, s.value), (vec![0, 1, 2], rat(6, 1)));
     // The work limit is inclusive: g = 1 and n = 3 give N_1 = 4 seeds, so T = 1,250,000 steps
     // need exactly 4 T (n + 1) = 20,000,000 = MAX_EXTENSION_EVALUATIONS evaluations and are
     // accepted (every seed of size 1 is infeasible, so no step runs); one step more is refused.
     let costly = Knapsack::new(vec![rat(2, 1); 3], rat(1, 1)).unwrap();
-    assert_eq!(
-        diffknap::submod::continuous::MAX_EXTENSION_EVALUATIONS,
-        16 * 1_250_000
-    );
-    let s = diffknap::submod::continuous::continuous_greedy_with(
-        &m,
-        &costly,
-        o(0.5, 1, Some(1_250_000)),
-        &mut rng,
-    )
-    .unwrap();
+    assert_eq!(MAX_EXTENSION_EVALUATIONS, 16 * 1_250_000);
+    let s = continuous_greedy_with(&m, &costly, o(0.5, 1, Some(1_250_000)), &mut rng).unwrap();
     assert_eq!((s.set, s.value), (vec![], rat(0, 1)));
     // Smaller seeds (here the empty one) are candidates as they are: with no feasible seed of
     // size g, no continuous greedy runs at all.
     assert_eq!(s.extension_queries, 0);
-    let s = diffknap::submod::continuous::continuous_greedy_with(
-        &m,
-        &costly,
-        o(0.5, 1, None),
-        &mut rng,
-    )
-    .unwrap();
+    let s = continuous_greedy_with(&m, &costly, o(0.5, 1, None), &mut rng).unwrap();
     assert_eq!(
         (s.set, s.value, s.extension_queries),
         (vec![], rat(0, 1), 0)
     );
     assert!(matches!(
-        diffknap::submod::continuous::continuous_greedy_with(
-            &m,
-            &costly,
-            o(0.5, 1, Some(1_250_001)),
-            &mut rng
-        ),
+        continuous_greedy_with(&m, &costly, o(0.5, 1, Some(1_250_001)), &mut rng),
         Err(SubmodError::TooLarge(_))
     ));
     // integral_part keeps the coordinates equal to 1 (not 0, not fractional) ...
