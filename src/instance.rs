@@ -229,6 +229,23 @@ impl<T: Num> Instance<T> {
     pub fn cells(&self) -> u128 {
         (self.n() as u128 + 1) * (self.capacity as u128 + 1)
     }
+    /// Checks a cotangent `z` for the VJP: length `n` and finite entries (errors name `z` or
+    /// `z[i]`). The one check shared by the reference, the fast backends and the certified path.
+    pub fn check_z<U: Num>(&self, z: &[U]) -> Result<()> {
+        if z.len() != self.n() {
+            return Err(Error::LengthMismatch {
+                field: "z".into(),
+                expected: self.n(),
+                found: z.len(),
+            });
+        }
+        if let Some(i) = z.iter().position(|x| !x.is_finite()) {
+            return Err(Error::NonFinite {
+                field: format!("z[{i}]"),
+            });
+        }
+        Ok(())
+    }
     /// Whether a 0/1 vector is feasible for this instance.
     pub fn is_feasible(&self, y: &[bool]) -> bool {
         if y.len() != self.n() {

@@ -307,22 +307,6 @@ fn problem<'a>(inst: &'a Instance<f64>, gamma: f64, plan: &Plan) -> Problem<'a> 
     }
 }
 
-fn check_z(inst: &Instance<f64>, z: &[f64]) -> Result<()> {
-    if z.len() != inst.n() {
-        return Err(Error::LengthMismatch {
-            field: "z".into(),
-            expected: inst.n(),
-            found: z.len(),
-        });
-    }
-    if let Some(i) = z.iter().position(|x| !x.is_finite()) {
-        return Err(Error::NonFinite {
-            field: format!("z[{i}]"),
-        });
-    }
-    Ok(())
-}
-
 fn infeasible() -> Error {
     Error::Infeasible {
         reason: "the forward pass found no feasible set".into(),
@@ -478,7 +462,7 @@ pub fn vjp_in(
     plan: &Plan,
 ) -> Result<(Vec<f64>, f64)> {
     reg.check_gamma(&gamma)?;
-    check_z(inst, z)?;
+    inst.check_z(z)?;
     let p = problem(inst, gamma, plan);
     let threads = plan.row_threads(p.cols);
     let qd = &mut ws.qd;
@@ -785,7 +769,7 @@ fn relax_threads(
 ) -> Result<Relaxed<f64>> {
     reg.check_gamma(&gamma)?;
     if let Some(z) = &extras.z {
-        check_z(inst, z)?;
+        inst.check_z(z)?;
     }
     if extras.samples > 0 && plan.memory == Memory::Checkpointed {
         return Err(Error::Unsupported {

@@ -160,18 +160,7 @@ pub fn relax_certified(
         });
     }
     if let Some(z) = z {
-        if z.len() != inst.n() {
-            return Err(Error::LengthMismatch {
-                field: "z".into(),
-                expected: inst.n(),
-                found: z.len(),
-            });
-        }
-        if let Some(i) = z.iter().position(|x| !x.is_finite()) {
-            return Err(Error::NonFinite {
-                field: format!("z[{i}]"),
-            });
-        }
+        inst.check_z(z)?;
     }
     if matches!(kind, RegKind::Hard | RegKind::Gini) {
         match exact_attempt(inst, kind, gamma, z, target.start_bits) {

@@ -65,14 +65,8 @@ pub fn parse_request<T: Ordered>(
         Some(s) => json::u64_of(s, "seed")?,
     };
     regularizer.check_gamma(&gamma)?;
-    if let Some(z) = &z
-        && z.len() != instance.n()
-    {
-        return Err(crate::Error::LengthMismatch {
-            field: "z".into(),
-            expected: instance.n(),
-            found: z.len(),
-        });
+    if let Some(z) = &z {
+        instance.check_z(z)?;
     }
     Ok(Request {
         instance,

@@ -193,18 +193,7 @@ pub fn vjp<T: Num, R: Regularizer<T>>(
     z: &[T],
 ) -> Result<Vjp<T>> {
     let n = inst.n();
-    if z.len() != n {
-        return Err(Error::LengthMismatch {
-            field: "z".into(),
-            expected: n,
-            found: z.len(),
-        });
-    }
-    if let Some(i) = z.iter().position(|x| !x.is_finite()) {
-        return Err(Error::NonFinite {
-            field: format!("z[{i}]"),
-        });
-    }
+    inst.check_z(z)?;
     let cols = inst.capacity() + 1;
     // Forward tangent and local tangent.
     let mut vdot = vec![T::zero(); cols];
