@@ -20,6 +20,7 @@ pub mod backend;
 pub mod certified;
 pub mod check;
 pub mod cli;
+pub mod corpus;
 pub mod dp;
 pub mod error;
 pub mod harness;
