@@ -195,3 +195,11 @@ Locate Sparsity.gini_marginals_sparse.
 Print Assumptions Sparsity.gini_marginals_sparse.
 Locate Sparsity.tsallis_marginals_sparse.
 Print Assumptions Sparsity.tsallis_marginals_sparse.
+
+From DiffKnap Require Import Link.
+Locate Link.shannon_table_link.
+Print Assumptions Link.shannon_table_link.
+Locate Link.shannon_dp_marginals_are_gibbs.
+Print Assumptions Link.shannon_dp_marginals_are_gibbs.
+Locate Link.shannon_dp_gradient_is_marginal.
+Print Assumptions Link.shannon_dp_gradient_is_marginal.
