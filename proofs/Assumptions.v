@@ -203,3 +203,19 @@ Locate Link.shannon_dp_marginals_are_gibbs.
 Print Assumptions Link.shannon_dp_marginals_are_gibbs.
 Locate Link.shannon_dp_gradient_is_marginal.
 Print Assumptions Link.shannon_dp_gradient_is_marginal.
+
+From DiffKnap Require Import GiniTsallis.
+Locate GiniTsallis.dp_convex.
+Print Assumptions GiniTsallis.dp_convex.
+Locate GiniTsallis.gini_value_convex.
+Print Assumptions GiniTsallis.gini_value_convex.
+Locate GiniTsallis.tsallis_value_convex.
+Print Assumptions GiniTsallis.tsallis_value_convex.
+Locate GiniTsallis.tsallis_not_permutation_invariant.
+Print Assumptions GiniTsallis.tsallis_not_permutation_invariant.
+Locate GiniTsallis.hsel_optimal.
+Print Assumptions GiniTsallis.hsel_optimal.
+Locate GiniTsallis.gini_marginals_hard_indicator.
+Print Assumptions GiniTsallis.gini_marginals_hard_indicator.
+Locate GiniTsallis.tsallis_marginals_hard_indicator.
+Print Assumptions GiniTsallis.tsallis_marginals_hard_indicator.

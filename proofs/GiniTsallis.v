@@ -224,3 +224,169 @@ Proof.
     rewrite Rabs_pos_eq in S by lra. rewrite Rmax_right in S by lra.
     assert (0 + 2 < tsallis_op 1 h (0 + 2)) by (apply S; lra). lra.
 Qed.
+
+(** ** Sparse marginals are the indicator of the hard optimum *)
+
+(** The hard DP's choice at a cell (ties go to skip, as in SPEC A.2). *)
+Definition hpick (m : mode) (t : R) (w : nat) (l : list itemR) (c : nat) : bool :=
+  if Nat.leb w c then
+    match Rdp Rmax m l c, Rdp Rmax m l (c - w) with
+    | Some a, Some b => if Rlt_dec a (b + t) then true else false
+    | None, Some _ => true
+    | _, None => false
+    end
+  else false.
+
+(** The hard selection obtained by following the hard DP's choices backwards from c. *)
+Fixpoint hsel (m : mode) (l : list itemR) (c : nat) : list bool :=
+  match l with
+  | [] => []
+  | (t, w) :: l' => if hpick m t w l' c then true :: hsel m l' (c - w) else false :: hsel m l' c
+  end.
+
+Lemma hsel_length : forall m l c, length (hsel m l c) = length l.
+Proof.
+  intros m l. induction l as [|[t w] l IH]; intros c; simpl; [reflexivity|].
+  destruct (hpick m t w l c); simpl; rewrite IH; reflexivity.
+Qed.
+
+(** THEOREM: [hsel] is a hard optimum: it is feasible and its score is the hard value, which is
+    at least the score of every feasible set (Bounds.Rdp_hard_upper). *)
+Theorem hsel_optimal : forall m l c v, Rdp Rmax m l c = Some v ->
+  ok m c (weight l (hsel m l c)) /\ score l (hsel m l c) = v.
+Proof.
+  intros m l. induction l as [|[t w] l IH]; intros c v Hv.
+  - simpl in *. destruct m; simpl in *.
+    + injection Hv as <-. split; [lia|reflexivity].
+    + destruct (Nat.eqb_spec c 0); [|discriminate]. injection Hv as <-. split; [lia|reflexivity].
+  - cbn [Rdp] in Hv. simpl hsel. unfold hpick.
+    destruct (Nat.leb_spec w c) as [Hw|Hw].
+    + destruct (Rdp Rmax m l c) as [a|] eqn:Ea; destruct (Rdp Rmax m l (c - w)) as [b|] eqn:Eb;
+        simpl in Hv.
+      * destruct (Rlt_dec a (b + t)) as [Hlt|Hlt].
+        -- destruct (IH (c - w)%nat b Eb) as [Hok Hs]. simpl.
+           split; [apply ok_pick; split; [lia|exact Hok]|].
+           rewrite Hs. injection Hv as <-. rewrite Rmax_right by lra. ring.
+        -- destruct (IH c a Ea) as [Hok Hs]. simpl. split; [exact Hok|].
+           rewrite Hs. injection Hv as <-. rewrite Rmax_left by lra. ring.
+      * destruct (IH c a Ea) as [Hok Hs]. simpl. split; [exact Hok|].
+        rewrite Hs. injection Hv as <-. ring.
+      * destruct (IH (c - w)%nat b Eb) as [Hok Hs]. simpl.
+        split; [apply ok_pick; split; [lia|exact Hok]|].
+        rewrite Hs. injection Hv as <-. ring.
+      * discriminate.
+    + replace (Nat.leb w c) with false in Hv by (symmetry; apply Nat.leb_gt; exact Hw).
+      destruct (Rdp Rmax m l c) as [a|] eqn:Ea; simpl in Hv; [|discriminate].
+      destruct (IH c a Ea) as [Hok Hs]. simpl. split; [exact Hok|].
+      rewrite Hs. injection Hv as <-. ring.
+Qed.
+
+(** A table that is, on every suffix, the 0/1 indicator of the hard choice. *)
+Fixpoint hard_table (Qf : qtable) (m : mode) (l : list itemR) : Prop :=
+  match l with
+  | [] => True
+  | (t, w) :: l' =>
+      (forall c, Qf ((t, w) :: l') c = if hpick m t w l' c then 1 else 0) /\ hard_table Qf m l'
+  end.
+
+Lemma pathprob_hard : forall Qf m l c y, hard_table Qf m l -> length y = length l ->
+  pathprob Qf l c y = if bool_list_eq_dec y (hsel m l c) then 1 else 0.
+Proof.
+  intros Qf m l. induction l as [|[t w] l IH]; intros c y Hq Hlen.
+  - destruct y; [|discriminate]. simpl. reflexivity.
+  - destruct y as [|b y]; [discriminate|]. injection Hlen as Hlen. destruct Hq as [Hq Hq'].
+    simpl pathprob. simpl hsel.
+    assert (Hfalse : Nat.leb w c = false -> hpick m t w l c = false).
+    { intros E. unfold hpick. rewrite E. reflexivity. }
+    destruct (Nat.leb w c) eqn:Ew.
+    + rewrite Hq. destruct (hpick m t w l c); destruct b; rewrite ?IH by assumption;
+        destruct (bool_list_eq_dec y _) as [E|E];
+        destruct (bool_list_eq_dec (_ :: y) _) as [E'|E'];
+        try (injection E' as E'); try discriminate; try subst; try ring; try congruence.
+    + rewrite (Hfalse eq_refl). destruct b.
+      * destruct (bool_list_eq_dec (true :: y) _) as [E'|E']; [discriminate|reflexivity].
+      * rewrite IH by assumption.
+        destruct (bool_list_eq_dec y _) as [E|E];
+        destruct (bool_list_eq_dec (false :: y) _) as [E'|E'];
+        try (injection E' as E'); try discriminate; try subst; try reflexivity; congruence.
+Qed.
+
+(** THEOREM: with a hard 0/1 table, the marginals are the indicator of the hard selection. *)
+Theorem marginals_hard_indicator : forall Qf m l C k, hard_table Qf m l -> (k < length l)%nat ->
+  nth k (marginals Qf l C) 0 = if nth k (hsel m l C) false then 1 else 0.
+Proof.
+  intros Qf m l C k Hq Hk. rewrite marginals_are_pick_probabilities by exact Hk.
+  set (ys := hsel m l C).
+  assert (Hin : In ys (allsel (length l))).
+  { rewrite <- (hsel_length m l C). apply allsel_complete. }
+  rewrite (sumR_split_one _ ys _ Hin (allsel_NoDup _)).
+  rewrite sumR_zero.
+  - rewrite (pathprob_hard Qf m l C ys Hq) by (apply hsel_length).
+    destruct (bool_list_eq_dec ys (hsel m l C)) as [_|E]; [|exfalso; apply E; reflexivity].
+    destruct (nth k ys false); ring.
+  - intros y Hy. apply allsel_length in Hy.
+    destruct (bool_list_eq_dec y ys) as [_|E]; [reflexivity|].
+    rewrite (pathprob_hard Qf m l C y Hq Hy).
+    destruct (bool_list_eq_dec y (hsel m l C)) as [E'|_]; [contradiction|].
+    destruct (nth k y false); reflexivity.
+Qed.
+
+(** Under the gap condition the DP's own table of a smoothed max is the hard 0/1 table. *)
+Lemma Qdp_hard_table : forall op qop m l d, 0 < d ->
+  (forall s p, d <= p - s -> qop s p = 1) -> (forall s p, p - s <= - d -> qop s p = 0) ->
+  (forall s p, d <= Rabs (p - s) -> op s p = Rmax s p) ->
+  gaps_ok d m l -> hard_table (Qdp op qop m) m l.
+Proof.
+  intros op qop m l d Hd Hq1 Hq0 Hop. induction l as [|[t w] l IH]; intros Hgaps; [exact I|].
+  destruct Hgaps as [Hg Hc]. split; [|apply IH; exact Hg].
+  intros c. rewrite Qdp_cons. unfold hpick.
+  destruct (Nat.leb w c) eqn:Ew; [|reflexivity].
+  rewrite !(dp_equal_hard op d m l Hop Hg).
+  specialize (Hc c). rewrite Ew in Hc.
+  destruct (Rdp Rmax m l c) as [a|]; destruct (Rdp Rmax m l (c - w)) as [b|]; simpl in Hc;
+    try reflexivity.
+  unfold Rabs in Hc. destruct (Rcase_abs (b + t - a)).
+  - rewrite Hq0 by lra. destruct (Rlt_dec a (b + t)); [lra|reflexivity].
+  - rewrite Hq1 by lra. destruct (Rlt_dec a (b + t)); [reflexivity|lra].
+Qed.
+
+Lemma div2g_ge : forall g x k, 0 < g -> k * (2 * g) <= x -> k <= x / (2 * g).
+Proof.
+  intros g x k Hg H. apply (Rmult_le_reg_r (2 * g)); [lra|]. unfold Rdiv.
+  rewrite Rmult_assoc, Rinv_l, Rmult_1_r by lra. exact H.
+Qed.
+
+Lemma div2g_le : forall g x k, 0 < g -> x <= k * (2 * g) -> x / (2 * g) <= k.
+Proof.
+  intros g x k Hg H. apply (Rmult_le_reg_r (2 * g)); [lra|]. unfold Rdiv.
+  rewrite Rmult_assoc, Rinv_l, Rmult_1_r by lra. exact H.
+Qed.
+
+(** THEOREM (gini): if every hard-DP gap is >= gamma, the gini marginals are exactly the
+    indicator of the hard optimum [hsel] (feasible, of maximal score: [hsel_optimal]). *)
+Theorem gini_marginals_hard_indicator : forall g m l C k, 0 < g -> gaps_ok g m l ->
+  (k < length l)%nat ->
+  nth k (marginals (Qdp (gini_op g) (q_gini g) m) l C) 0
+  = if nth k (hsel m l C) false then 1 else 0.
+Proof.
+  intros g m l C k Hg Hgaps Hk. apply marginals_hard_indicator; [|exact Hk].
+  apply (Qdp_hard_table _ _ m l g Hg); [| | |exact Hgaps].
+  - intros s p H. unfold q_gini. apply clip01_hi.
+    pose proof (div2g_ge g (p - s) (/ 2) Hg ltac:(lra)). lra.
+  - intros s p H. unfold q_gini. apply clip01_lo.
+    pose proof (div2g_le g (p - s) (- / 2) Hg ltac:(lra)). lra.
+  - intros s p Hd. unfold gini_op. apply gini_value_sparse; assumption.
+Qed.
+
+(** THEOREM (tsallis): the same with every hard-DP gap >= 2 gamma. *)
+Theorem tsallis_marginals_hard_indicator : forall g m l C k, 0 < g -> gaps_ok (2 * g) m l ->
+  (k < length l)%nat ->
+  nth k (marginals (Qdp (tsallis_op g) (q_tsallis g) m) l C) 0
+  = if nth k (hsel m l C) false then 1 else 0.
+Proof.
+  intros g m l C k Hg Hgaps Hk. apply marginals_hard_indicator; [|exact Hk].
+  apply (Qdp_hard_table _ _ m l (2 * g) ltac:(lra)); [| | |exact Hgaps].
+  - intros s p H. apply (tsallis_sparse g s p Hg). exact H.
+  - intros s p H. apply (tsallis_sparse g s p Hg). exact H.
+  - intros s p Hd. apply tsallis_op_sparse; assumption.
+Qed.
