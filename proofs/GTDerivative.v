@@ -12,7 +12,7 @@
 
 From Coq Require Import List Arith Lia Reals Lra.
 From DiffKnap Require Import Common ShannonDP SmoothMax Sampler Marginals Bounds Constraints
-  Derivative.
+  Derivative Convexity.
 Import ListNotations.
 Open Scope R_scope.
 
@@ -208,4 +208,185 @@ Proof.
   intros g d Hg. apply danskin; [|apply q_tsallis_d_cont; exact Hg].
   intros d0 e. apply phi_supporting; [intros; apply (q_of_c_sqrt _ (clip11_range _))|].
   intros s p q Hq. apply tsallis_closed_form_maximises; assumption.
+Qed.
+
+(** ** y = dV/dtheta through the whole DP *)
+
+Definition val (o : option R) : R := match o with Some v => v | None => 0 end.
+
+(** Probability that the sampler started at c picks the k-th item (= y_k for c = C). *)
+Definition pick (Qf : qtable) (l : list itemR) (c k : nat) : R :=
+  sumR (map (fun y => if nth k y false then pathprob Qf l c y else 0) (allsel (length l))).
+
+Lemma pick_0 : forall Qf t w l c,
+  pick Qf ((t, w) :: l) c 0 = if Nat.leb w c then Qf ((t, w) :: l) c else 0.
+Proof.
+  intros Qf t w l c. unfold pick. cbn [length allsel]. rewrite sumR_cons_split.
+  cbn [nth pathprob]. destruct (Nat.leb w c).
+  - rewrite (sumR_ext _ (fun y => Qf ((t, w) :: l) c * pathprob Qf l (c - w) y))
+      by (intros; ring).
+    rewrite sumR_scale, sampler_paths_sum_to_one. ring.
+  - apply sumR_zero. intros; ring.
+Qed.
+
+Lemma pick_S : forall Qf t w l c k,
+  pick Qf ((t, w) :: l) c (S k) =
+  if Nat.leb w c then (1 - Qf ((t, w) :: l) c) * pick Qf l c k
+                      + Qf ((t, w) :: l) c * pick Qf l (c - w) k
+  else pick Qf l c k.
+Proof.
+  intros Qf t w l c k. unfold pick. cbn [length allsel]. rewrite sumR_cons_split.
+  cbn [nth pathprob]. destruct (Nat.leb w c).
+  - rewrite <- !sumR_scale, <- sumR_plus. apply sumR_ext. intros y _.
+    destruct (nth k y false); ring.
+  - apply sumR_ext. intros y _. destruct (nth k y false); ring.
+Qed.
+
+Lemma Rdp_none_set_theta : forall op m k t t' l c,
+  Rdp op m (set_theta k t l) c = None -> Rdp op m (set_theta k t' l) c = None.
+Proof.
+  intros op m k t t' l. revert k. induction l as [|[t0 w] l IH]; intros k c H.
+  - destruct k; exact H.
+  - destruct k as [|k]; cbn [set_theta Rdp] in *.
+    + destruct (Rdp op m l c); [destruct (if Nat.leb w c then _ else _); discriminate|].
+      destruct (Nat.leb w c); [|reflexivity].
+      destruct (Rdp op m l (c - w)); [discriminate|reflexivity].
+    + destruct (Rdp op m (set_theta k t l) c) eqn:E1;
+        [destruct (if Nat.leb w c then _ else _); discriminate|].
+      rewrite (IH k c E1).
+      destruct (Nat.leb w c); [|reflexivity].
+      destruct (Rdp op m (set_theta k t l) (c - w)) eqn:E2; [discriminate|].
+      rewrite (IH k (c - w)%nat E2). reflexivity.
+Qed.
+
+Lemma Rdp_some_set_theta : forall op m k t t' l c a,
+  Rdp op m (set_theta k t l) c = Some a -> exists a', Rdp op m (set_theta k t' l) c = Some a'.
+Proof.
+  intros op m k t t' l c a H. destruct (Rdp op m (set_theta k t' l) c) eqn:E; [eauto|].
+  apply (Rdp_none_set_theta op m k t' t) in E. congruence.
+Qed.
+
+Lemma dpl_eq : forall f x l1 l2, derivable_pt_lim f x l1 -> l1 = l2 -> derivable_pt_lim f x l2.
+Proof. intros; subst; assumption. Qed.
+
+Lemma dpl_cst : forall a x, derivable_pt_lim (fun _ => a) x 0.
+Proof. intros. apply (dpl_ext (fct_cte a)); [reflexivity|apply derivable_pt_lim_const]. Qed.
+
+Lemma dpl_shift : forall f x l a, derivable_pt_lim f x l -> derivable_pt_lim (fun t => f t + a) x l.
+Proof.
+  intros f x l a D. apply (dpl_ext (plus_fct f (fct_cte a))); [reflexivity|].
+  apply (dpl_eq _ _ (l + 0)); [|ring]. apply derivable_pt_lim_plus; [exact D|].
+  apply derivable_pt_lim_const.
+Qed.
+
+(** Chain rule for s + phi(p - s). *)
+Lemma dpl_op : forall phi qphi fs fp x ds dp, (forall d, derivable_pt_lim phi d (qphi d)) ->
+  derivable_pt_lim fs x ds -> derivable_pt_lim fp x dp ->
+  derivable_pt_lim (fun t => fs t + phi (fp t - fs t)) x
+    ((1 - qphi (fp x - fs x)) * ds + qphi (fp x - fs x) * dp).
+Proof.
+  intros phi qphi fs fp x ds dp Hphi Ds Dp.
+  apply (dpl_ext (plus_fct fs (comp phi (minus_fct fp fs)))); [reflexivity|].
+  apply (dpl_eq _ _ (ds + qphi (fp x - fs x) * (dp - ds))); [|ring].
+  apply derivable_pt_lim_plus; [exact Ds|].
+  apply derivable_pt_lim_comp; [apply derivable_pt_lim_minus; assumption|].
+  apply Hphi.
+Qed.
+
+(** THEOREM (y = dV/dtheta for any two-way max of the form s + phi(p - s) with phi' = q):
+    the derivative of the value V(c) in theta_k is the probability that the sampler started at c
+    with the DP's own choice table picks item k (= the marginal y_k of algorithm 2, for c = C),
+    at every instance where V(c) is finite. *)
+Theorem dp_gradient : forall op qop phi qphi m l k x c,
+  (forall s p, op s p = s + phi (p - s)) -> (forall s p, qop s p = qphi (p - s)) ->
+  (forall d, derivable_pt_lim phi d (qphi d)) ->
+  (k < length l)%nat -> Rdp op m (set_theta k x l) c <> None ->
+  derivable_pt_lim (fun t => val (Rdp op m (set_theta k t l) c)) x
+    (pick (Qdp op qop m) (set_theta k x l) c k).
+Proof.
+  intros op qop phi qphi m l k x c Hop Hq Hphi. revert k c.
+  induction l as [|[t0 w] l IH]; intros k c Hk Hfin; [simpl in Hk; lia|].
+  destruct k as [|k].
+  - cbn [set_theta] in *. rewrite pick_0, Qdp_cons. cbn [Rdp] in *.
+    destruct (Nat.leb w c) eqn:Ew.
+    + destruct (Rdp op m l c) as [a|] eqn:Ea; destruct (Rdp op m l (c - w)) as [b|] eqn:Eb;
+        simpl in Hfin |- *.
+      * apply (dpl_ext (fun t => (fun _ => a) t + phi ((fun t => b + t) t - (fun _ => a) t))).
+        { intros t. rewrite Hop. reflexivity. }
+        assert (Dp : derivable_pt_lim (fun t => b + t) x 1).
+        { apply (dpl_ext (plus_fct (fct_cte b) id)); [reflexivity|].
+          apply (dpl_eq _ _ (0 + 1)); [|ring].
+          apply derivable_pt_lim_plus; [apply derivable_pt_lim_const|apply derivable_pt_lim_id]. }
+        eapply dpl_eq; [apply (dpl_op phi qphi (fun _ => a) (fun t => b + t) x 0 1 Hphi (dpl_cst a x) Dp)|].
+        cbv beta. rewrite Hq. ring.
+      * apply dpl_cst.
+      * apply (dpl_ext (plus_fct (fct_cte b) id)); [reflexivity|].
+        apply (dpl_eq _ _ (0 + 1)); [|ring].
+        apply derivable_pt_lim_plus; [apply derivable_pt_lim_const|apply derivable_pt_lim_id].
+      * contradiction.
+    + apply dpl_cst.
+  - cbn [set_theta length] in *. rewrite pick_S, Qdp_cons. cbn [Rdp] in *.
+    assert (Hk' : (k < length l)%nat) by lia.
+    destruct (Nat.leb w c) eqn:Ew.
+    + destruct (Rdp op m (set_theta k x l) c) as [a|] eqn:Ea;
+        destruct (Rdp op m (set_theta k x l) (c - w)) as [b|] eqn:Eb; simpl in Hfin.
+      * pose proof (IH k c Hk' ltac:(congruence)) as Ds.
+        pose proof (IH k (c - w)%nat Hk' ltac:(congruence)) as Dp.
+        apply (dpl_ext (fun t => (fun t => val (Rdp op m (set_theta k t l) c)) t +
+                 phi ((fun t => val (Rdp op m (set_theta k t l) (c - w)) + t0) t
+                      - (fun t => val (Rdp op m (set_theta k t l) c)) t))).
+        { intros t. destruct (Rdp_some_set_theta op m k x t l c a Ea) as [a' Ea'].
+          destruct (Rdp_some_set_theta op m k x t l (c - w) b Eb) as [b' Eb'].
+          rewrite Ea', Eb'. simpl. rewrite Hop. reflexivity. }
+        eapply dpl_eq; [apply (dpl_op phi qphi); [exact Hphi | exact Ds | apply dpl_shift; exact Dp]|].
+        cbv beta. rewrite Ea, Eb. simpl. rewrite Hq. reflexivity.
+      * pose proof (IH k c Hk' ltac:(congruence)) as Ds.
+        apply (dpl_ext (fun t => val (Rdp op m (set_theta k t l) c))).
+        { intros t. destruct (Rdp_some_set_theta op m k x t l c a Ea) as [a' Ea'].
+          rewrite (Rdp_none_set_theta op m k x t l (c - w) Eb), Ea'. reflexivity. }
+        eapply dpl_eq; [exact Ds|]. ring.
+      * pose proof (IH k (c - w)%nat Hk' ltac:(congruence)) as Dp.
+        apply (dpl_ext (fun t => val (Rdp op m (set_theta k t l) (c - w)) + t0)).
+        { intros t. destruct (Rdp_some_set_theta op m k x t l (c - w) b Eb) as [b' Eb'].
+          rewrite (Rdp_none_set_theta op m k x t l c Ea), Eb'. reflexivity. }
+        eapply dpl_eq; [apply dpl_shift; exact Dp|]. ring.
+      * contradiction.
+    + destruct (Rdp op m (set_theta k x l) c) as [a|] eqn:Ea; simpl in Hfin; [|contradiction].
+      pose proof (IH k c Hk' ltac:(congruence)) as Ds.
+      apply (dpl_ext (fun t => val (Rdp op m (set_theta k t l) c))); [|exact Ds].
+      intros t. destruct (Rdp_some_set_theta op m k x t l c a Ea) as [a' Ea'].
+      rewrite Ea'. reflexivity.
+Qed.
+
+Lemma pick_is_marginal : forall Qf l C k, (k < length l)%nat ->
+  pick Qf l C k = nth k (marginals Qf l C) 0.
+Proof. intros. unfold pick. rewrite marginals_are_pick_probabilities by assumption. reflexivity. Qed.
+
+(** THEOREM (gini, y = dV/dtheta): wherever V is finite, the k-th marginal computed from the
+    DP's own gini table is the derivative of V in theta_k (kinks of q included: V is C^1). *)
+Theorem gini_gradient_is_marginal : forall g m l C k x, 0 < g -> (k < length l)%nat ->
+  Rdp (gini_op g) m (set_theta k x l) C <> None ->
+  derivable_pt_lim (fun t => val (Rdp (gini_op g) m (set_theta k t l) C)) x
+    (nth k (marginals (Qdp (gini_op g) (q_gini g) m) (set_theta k x l) C) 0).
+Proof.
+  intros g m l C k x Hg Hk Hfin.
+  rewrite <- pick_is_marginal by (rewrite set_theta_length; exact Hk).
+  apply (dp_gradient _ _ (phi_gini g) (q_gini_d g)); auto.
+  - apply gini_op_shift.
+  - apply q_gini_shift.
+  - intros d. apply gini_phi_derivative. exact Hg.
+Qed.
+
+(** THEOREM (tsallis, y = dV/dtheta): the same for tsallis-1.5. *)
+Theorem tsallis_gradient_is_marginal : forall g m l C k x, 0 < g -> (k < length l)%nat ->
+  Rdp (tsallis_op g) m (set_theta k x l) C <> None ->
+  derivable_pt_lim (fun t => val (Rdp (tsallis_op g) m (set_theta k t l) C)) x
+    (nth k (marginals (Qdp (tsallis_op g) (q_tsallis g) m) (set_theta k x l) C) 0).
+Proof.
+  intros g m l C k x Hg Hk Hfin.
+  rewrite <- pick_is_marginal by (rewrite set_theta_length; exact Hk).
+  apply (dp_gradient _ _ (phi_tsallis g) (q_tsallis_d g)); auto.
+  - apply tsallis_op_shift.
+  - apply q_tsallis_shift.
+  - intros d. apply tsallis_phi_derivative. exact Hg.
 Qed.
