@@ -219,3 +219,23 @@ Locate GiniTsallis.gini_marginals_hard_indicator.
 Print Assumptions GiniTsallis.gini_marginals_hard_indicator.
 Locate GiniTsallis.tsallis_marginals_hard_indicator.
 Print Assumptions GiniTsallis.tsallis_marginals_hard_indicator.
+
+From DiffKnap Require Import GTDerivative.
+Locate GTDerivative.gini_phi_derivative.
+Print Assumptions GTDerivative.gini_phi_derivative.
+Locate GTDerivative.tsallis_phi_derivative.
+Print Assumptions GTDerivative.tsallis_phi_derivative.
+Locate GTDerivative.dp_gradient.
+Print Assumptions GTDerivative.dp_gradient.
+Locate GTDerivative.gini_gradient_is_marginal.
+Print Assumptions GTDerivative.gini_gradient_is_marginal.
+Locate GTDerivative.tsallis_gradient_is_marginal.
+Print Assumptions GTDerivative.tsallis_gradient_is_marginal.
+Locate GTDerivative.gini_q_derivative_interior.
+Print Assumptions GTDerivative.gini_q_derivative_interior.
+Locate GTDerivative.gini_q_derivative_sparse.
+Print Assumptions GTDerivative.gini_q_derivative_sparse.
+Locate GTDerivative.tsallis_q_derivative_interior.
+Print Assumptions GTDerivative.tsallis_q_derivative_interior.
+Locate GTDerivative.tsallis_q_derivative_sparse.
+Print Assumptions GTDerivative.tsallis_q_derivative_sparse.

@@ -390,3 +390,167 @@ Proof.
   - apply q_tsallis_shift.
   - intros d. apply tsallis_phi_derivative. exact Hg.
 Qed.
+
+(** ** The q' formulas of SPEC A.2 (derivative of q in p - s, written in q alone) *)
+
+Lemma dpl_affine : forall a b x, derivable_pt_lim (fun y => a + b * y) x b.
+Proof.
+  intros a b x. apply (dpl_ext (plus_fct (fct_cte a) (mult_real_fct b id))); [reflexivity|].
+  apply (dpl_eq _ _ (0 + b * 1)); [|ring].
+  apply derivable_pt_lim_plus; [apply derivable_pt_lim_const|].
+  apply derivable_pt_lim_scal, derivable_pt_lim_id.
+Qed.
+
+Lemma div_2g_eq : forall g x, 0 < g -> x / (2 * g) * (2 * g) = x.
+Proof. intros. field. lra. Qed.
+
+Lemma gini_q_band : forall g d, 0 < g -> 0 < q_gini_d g d < 1 -> Rabs d < g.
+Proof.
+  intros g d Hg Hq. unfold q_gini_d, q_gini in Hq. rewrite Rminus_0_r in Hq.
+  pose proof (div_2g_eq g d Hg) as E.
+  destruct (Rlt_dec (Rabs d) g) as [H|H]; [exact H|exfalso].
+  unfold Rabs in H. destruct (Rcase_abs d).
+  - rewrite clip01_lo in Hq; [lra|].
+    assert (d / (2 * g) <= - / 2); [|lra].
+    apply (Rmult_le_reg_r (2 * g)); [lra|]. rewrite E. lra.
+  - rewrite clip01_hi in Hq; [lra|].
+    assert (/ 2 <= d / (2 * g)); [|lra].
+    apply (Rmult_le_reg_r (2 * g)); [lra|]. rewrite E. lra.
+Qed.
+
+(** THEOREM (gini q'): where 0 < q < 1, dq/d(p - s) = 1/(2 gamma). *)
+Theorem gini_q_derivative_interior : forall g d, 0 < g -> 0 < q_gini_d g d < 1 ->
+  derivable_pt_lim (q_gini_d g) d (/ (2 * g)).
+Proof.
+  intros g d Hg Hq. pose proof (gini_q_band g d Hg Hq) as Hd.
+  apply (dpl_local _ (fun y => / 2 + / (2 * g) * y) d _ (g - Rabs d)); [lra| |apply dpl_affine].
+  intros y Hy. unfold q_gini_d, q_gini. rewrite Rminus_0_r.
+  assert (Hy' : Rabs y < g).
+  { pose proof (Rabs_triang (y - d) d) as T. replace (y - d + d) with y in T by ring. lra. }
+  apply Rabs_def2 in Hy'.
+  rewrite clip01_mid; [unfold Rdiv; ring|].
+  pose proof (div_2g_eq g y Hg) as E2.
+  split.
+  - apply (Rmult_le_reg_r (2 * g)); [lra|]. rewrite Rmult_plus_distr_r, E2. lra.
+  - apply (Rmult_le_reg_r (2 * g)); [lra|]. rewrite Rmult_plus_distr_r, E2. lra.
+Qed.
+
+(** THEOREM (gini q'): off the kink, where q is 0 or 1 (|p - s| > gamma), dq/d(p - s) = 0. *)
+Theorem gini_q_derivative_sparse : forall g d, 0 < g -> g < Rabs d ->
+  derivable_pt_lim (q_gini_d g) d 0.
+Proof.
+  intros g d Hg Hd.
+  assert (Hloc : forall y, Rabs (y - d) < Rabs d - g -> q_gini_d g y = q_gini_d g d).
+  { intros y Hy. unfold q_gini_d, q_gini. rewrite !Rminus_0_r.
+    pose proof (div_2g_eq g y Hg). pose proof (div_2g_eq g d Hg).
+    apply Rabs_def2 in Hy. unfold Rabs in Hd, Hy. destruct (Rcase_abs d).
+    - rewrite !clip01_lo; [reflexivity| |].
+      + assert (d / (2 * g) <= - / 2); [|lra].
+        apply (Rmult_le_reg_r (2 * g)); [lra|]. rewrite H0. lra.
+      + assert (y / (2 * g) <= - / 2); [|lra].
+        apply (Rmult_le_reg_r (2 * g)); [lra|]. rewrite H. lra.
+    - rewrite !clip01_hi; [reflexivity| |].
+      + assert (/ 2 <= d / (2 * g)); [|lra].
+        apply (Rmult_le_reg_r (2 * g)); [lra|]. rewrite H0. lra.
+      + assert (/ 2 <= y / (2 * g)); [|lra].
+        apply (Rmult_le_reg_r (2 * g)); [lra|]. rewrite H. lra. }
+  apply (dpl_local _ (fun _ => q_gini_d g d) d _ (Rabs d - g)); [lra|exact Hloc|apply dpl_cst].
+Qed.
+
+(** The derivative of q_of_c on (-1, 1): (1 - c^2) / sqrt(2 - c^2). *)
+Lemma q_of_c_deriv : forall c, -1 < c < 1 ->
+  derivable_pt_lim q_of_c c ((1 - c * c) / sqrt (2 - c * c)).
+Proof.
+  intros c Hc.
+  set (f1 := fun c : R => 2 - c * c).
+  assert (D1 : derivable_pt_lim f1 c (0 - (1 * c + c * 1))).
+  { apply (dpl_ext (minus_fct (fct_cte 2) (mult_fct id id))); [reflexivity|].
+    apply derivable_pt_lim_minus; [apply derivable_pt_lim_const|].
+    apply derivable_pt_lim_mult; apply derivable_pt_lim_id. }
+  assert (Hpos : 0 < f1 c) by (unfold f1; nra).
+  assert (D2 : derivable_pt_lim (comp sqrt f1) c (/ (2 * sqrt (f1 c)) * (0 - (1 * c + c * 1)))).
+  { apply derivable_pt_lim_comp; [exact D1|]. apply derivable_pt_lim_sqrt. exact Hpos. }
+  assert (D3 : derivable_pt_lim (mult_fct id (comp sqrt f1)) c
+                 (1 * comp sqrt f1 c + id c * (/ (2 * sqrt (f1 c)) * (0 - (1 * c + c * 1))))).
+  { apply derivable_pt_lim_mult; [apply derivable_pt_lim_id|exact D2]. }
+  assert (D4 : derivable_pt_lim (mult_real_fct (/ 2) (plus_fct (fct_cte 1) (mult_fct id (comp sqrt f1)))) c
+                 (/ 2 * (0 + (1 * comp sqrt f1 c + id c * (/ (2 * sqrt (f1 c)) * (0 - (1 * c + c * 1))))))).
+  { apply derivable_pt_lim_scal, derivable_pt_lim_plus; [apply derivable_pt_lim_const|exact D3]. }
+  apply (dpl_ext _ q_of_c) in D4.
+  2:{ intros y. unfold mult_real_fct, plus_fct, fct_cte, mult_fct, id, comp, f1, q_of_c. field. }
+  eapply dpl_eq; [exact D4|].
+  unfold comp, id. fold (f1 c).
+  assert (Hs : 0 < sqrt (f1 c)) by (apply sqrt_lt_R0; exact Hpos).
+  assert (Hss : sqrt (f1 c) * sqrt (f1 c) = f1 c) by (apply sqrt_sqrt; lra).
+  unfold f1 in *. field_simplify; [|lra|lra].
+  replace (sqrt (2 - c * c) ^ 2) with (2 - c * c) by (rewrite <- Hss at 1; ring). field. lra.
+Qed.
+
+Lemma tsallis_q_band : forall g d, 0 < g -> 0 < q_tsallis_d g d < 1 -> Rabs d < 2 * g.
+Proof.
+  intros g d Hg Hq. destruct (tsallis_sparse g 0 d Hg) as [H1 H0].
+  unfold q_tsallis_d in Hq. rewrite Rminus_0_r in H1, H0.
+  destruct (Rlt_dec (Rabs d) (2 * g)) as [H|H]; [exact H|exfalso].
+  unfold Rabs in H. destruct (Rcase_abs d).
+  - rewrite H0 in Hq; lra.
+  - rewrite H1 in Hq; lra.
+Qed.
+
+(** THEOREM (tsallis q'): where 0 < q < 1,
+    dq/d(p - s) = (1/gamma) / (q^-1/2 + (1 - q)^-1/2). *)
+Theorem tsallis_q_derivative_interior : forall g d, 0 < g -> 0 < q_tsallis_d g d < 1 ->
+  derivable_pt_lim (q_tsallis_d g) d
+    (/ g / (/ sqrt (q_tsallis_d g d) + / sqrt (1 - q_tsallis_d g d))).
+Proof.
+  intros g d Hg Hq. pose proof (tsallis_q_band g d Hg Hq) as Hd.
+  assert (Hloc : forall y, Rabs y < 2 * g -> q_tsallis_d g y = q_of_c (y / (2 * g))).
+  { intros y Hy. unfold q_tsallis_d, q_tsallis, c_tsallis, clip11. rewrite Rminus_0_r.
+    pose proof (div_2g_eq g y Hg). apply Rabs_def2 in Hy.
+    assert (-1 < y / (2 * g) < 1).
+    { split; apply (Rmult_lt_reg_r (2 * g)); try lra; rewrite H; lra. }
+    rewrite Rmin_right, Rmax_right by lra. reflexivity. }
+  set (c := d / (2 * g)).
+  assert (Hc : -1 < c < 1).
+  { pose proof (div_2g_eq g d Hg). apply Rabs_def2 in Hd. unfold c.
+    split; apply (Rmult_lt_reg_r (2 * g)); try lra; rewrite H; lra. }
+  assert (D : derivable_pt_lim (fun y => q_of_c (y / (2 * g))) d
+                ((1 - c * c) / sqrt (2 - c * c) * / (2 * g))).
+  { apply (dpl_ext (comp q_of_c (mult_real_fct (/ (2 * g)) id))).
+    { intros y. unfold comp, mult_real_fct, id, Rdiv. rewrite Rmult_comm. reflexivity. }
+    apply (derivable_pt_lim_comp _ _ d (/ (2 * g)) ((1 - c * c) / sqrt (2 - c * c))).
+    - apply (dpl_eq _ _ (/ (2 * g) * 1)); [|ring].
+      apply derivable_pt_lim_scal, derivable_pt_lim_id.
+    - unfold mult_real_fct, id. replace (/ (2 * g) * d) with c by (unfold c, Rdiv; ring).
+      apply q_of_c_deriv. exact Hc. }
+  apply (dpl_local (q_tsallis_d g) (fun y => q_of_c (y / (2 * g))) d _ (2 * g - Rabs d)) in D;
+    [| lra | intros y Hy; apply Hloc; pose proof (Rabs_triang (y - d) d) as T;
+             replace (y - d + d) with y in T by ring; lra].
+  - eapply dpl_eq; [exact D|].
+    rewrite Hloc by exact Hd. fold c.
+    destruct (q_of_c_sqrt c ltac:(lra)) as [_ [Su Sv]].
+    rewrite Su, Sv.
+    set (r := sqrt (2 - c * c)) in *.
+    assert (Hr2 : r * r = 2 - c * c) by (apply sqrt_sqrt; nra).
+    assert (Hr : 0 < r) by (apply sqrt_lt_R0; nra).
+    assert (Hrc : c < r /\ - c < r) by (split; nra).
+    assert (Hab : (r + c) / 2 * ((r - c) / 2) = (1 - c * c) / 2).
+    { transitivity ((r * r - c * c) / 4); [field|]. rewrite Hr2. field. }
+    transitivity (/ g * ((r + c) / 2 * ((r - c) / 2)) / r).
+    + rewrite Hab. field. split; lra.
+    + field. repeat split; lra.
+Qed.
+
+(** THEOREM (tsallis q'): off the kink, where q is 0 or 1 (|p - s| > 2 gamma), dq/d(p - s) = 0. *)
+Theorem tsallis_q_derivative_sparse : forall g d, 0 < g -> 2 * g < Rabs d ->
+  derivable_pt_lim (q_tsallis_d g) d 0.
+Proof.
+  intros g d Hg Hd.
+  assert (Hloc : forall y, Rabs (y - d) < Rabs d - 2 * g -> q_tsallis_d g y = q_tsallis_d g d).
+  { intros y Hy. unfold q_tsallis_d.
+    destruct (tsallis_sparse g 0 y Hg) as [Y1 Y0]. destruct (tsallis_sparse g 0 d Hg) as [D1 D0].
+    rewrite Rminus_0_r in Y1, Y0, D1, D0.
+    apply Rabs_def2 in Hy. unfold Rabs in Hd, Hy. destruct (Rcase_abs d).
+    - rewrite Y0, D0 by lra. reflexivity.
+    - rewrite Y1, D1 by lra. reflexivity. }
+  apply (dpl_local _ (fun _ => q_tsallis_d g d) d _ (Rabs d - 2 * g)); [lra|exact Hloc|apply dpl_cst].
+Qed.
