@@ -239,3 +239,9 @@ Locate GTDerivative.tsallis_q_derivative_interior.
 Print Assumptions GTDerivative.tsallis_q_derivative_interior.
 Locate GTDerivative.tsallis_q_derivative_sparse.
 Print Assumptions GTDerivative.tsallis_q_derivative_sparse.
+
+From DiffKnap Require Import Certificate.
+Locate Certificate.fk_is_dual.
+Print Assumptions Certificate.fk_is_dual.
+Locate Certificate.certificate_bound.
+Print Assumptions Certificate.certificate_bound.
