@@ -245,3 +245,5 @@ Locate Certificate.fk_is_dual.
 Print Assumptions Certificate.fk_is_dual.
 Locate Certificate.certificate_bound.
 Print Assumptions Certificate.certificate_bound.
+Locate Certificate.greedy_max_half.
+Print Assumptions Certificate.greedy_max_half.

@@ -220,3 +220,155 @@ Proof.
   assert (lam * sumL c T <= lam * B) by (apply Rmult_le_compat_l; lra).
   fold h. lra.
 Qed.
+
+(** ** Greedy + max: ratio 1/2 *)
+
+(** A run of the density greedy on [ground] with budget B: the picks [gs] in order.  Each pick
+    fits, is new, has positive gain and maximal density f(e|G)/c_e among the new fitting
+    elements (written without division; ties may be broken in any way); the run stops when no
+    new fitting element has positive gain. *)
+Definition greedy_run (f : list nat -> R) (c : nat -> R) (B : R) (ground gs : list nat) : Prop :=
+  (forall j, (j < length gs)%nat ->
+     In (nth j gs 0%nat) ground /\ ~ In (nth j gs 0%nat) (firstn j gs) /\
+     sumL c (firstn j gs) + c (nth j gs 0%nat) <= B /\
+     0 < gain f (firstn j gs) (nth j gs 0%nat) /\
+     (forall e, In e ground -> ~ In e (firstn j gs) -> sumL c (firstn j gs) + c e <= B ->
+        gain f (firstn j gs) e * c (nth j gs 0%nat)
+        <= gain f (firstn j gs) (nth j gs 0%nat) * c e)) /\
+  (forall e, In e ground -> ~ In e gs -> sumL c gs + c e <= B -> gain f gs e <= 0).
+
+(** The candidates of greedy + max: a prefix G_j, or G_j plus one element that fits. *)
+Definition gm_candidate (c : nat -> R) (B : R) (gs : list nat) (X : list nat) : Prop :=
+  exists j, (j <= length gs)%nat /\
+    (X = firstn j gs \/ exists e, X = e :: firstn j gs /\ sumL c (firstn j gs) + c e <= B).
+
+Lemma firstn_S_nth : forall (gs : list nat) j, (j < length gs)%nat ->
+  firstn (S j) gs = firstn j gs ++ [nth j gs 0%nat].
+Proof.
+  intros gs. induction gs as [|a gs IH]; intros j Hj; simpl in Hj; [lia|].
+  destruct j as [|j]; [reflexivity|].
+  change (a :: firstn (S j) gs = a :: (firstn j gs ++ [nth j gs 0%nat])). rewrite IH by lia. reflexivity.
+Qed.
+
+Lemma set_fun_snoc : forall f G g, set_fun f -> f (G ++ [g]) = f (g :: G).
+Proof.
+  intros f G g Hf. apply Hf. intros x. rewrite in_app_iff. simpl. tauto.
+Qed.
+
+Lemma sumL_split_elem : forall h L o, NoDup L -> In o L ->
+  sumL h L = h o + sumL (fun e => if Nat.eq_dec e o then 0 else h e) L.
+Proof.
+  intros h L o. induction L as [|a L IH]; intros Hnd Hin; [destruct Hin|].
+  inversion Hnd as [|a' L' Ha Hnd']; subst. simpl.
+  destruct (Nat.eq_dec a o) as [->|Hne].
+  - assert (sumL (fun e => if Nat.eq_dec e o then 0 else h e) L = sumL h L).
+    { clear IH Hin Hnd. induction L as [|b L IHL]; simpl; [reflexivity|].
+      destruct (Nat.eq_dec b o) as [->|]; [exfalso; apply Ha; left; reflexivity|].
+      rewrite IHL; [reflexivity| |]; [intros H; apply Ha; right; exact H | inversion Hnd'; assumption]. }
+    rewrite H. ring.
+  - destruct Hin as [->|Hin]; [contradiction|]. rewrite (IH Hnd' Hin). ring.
+Qed.
+
+Lemma max_cost_elem : forall (c : nat -> R) (T : list nat), T <> [] ->
+  exists o, In o T /\ forall e, In e T -> c e <= c o.
+Proof.
+  intros c T. induction T as [|a T IH]; intros H; [congruence|].
+  destruct T as [|b T'].
+  - exists a. split; [left; reflexivity|]. intros e [<-|[]]. lra.
+  - destruct (IH ltac:(discriminate)) as [o [Ho Hmax]].
+    destruct (Rle_dec (c a) (c o)).
+    + exists o. split; [right; exact Ho|]. intros e [<-|He]; [lra|apply Hmax; exact He].
+    + exists a. split; [left; reflexivity|]. intros e [<-|He]; [lra|].
+      pose proof (Hmax e He). lra.
+Qed.
+
+(** THEOREM (greedy + max, ratio 1/2): for monotone submodular f with f({}) >= 0, positive
+    costs and any run of the density greedy, some candidate (a greedy prefix, or a prefix plus
+    one fitting element) has value at least f(T)/2 for every feasible T; the algorithm returns
+    the best candidate, hence at least OPT/2. *)
+Theorem greedy_max_half : forall f (c : nat -> R) B ground gs T,
+  set_fun f -> monotone f -> submodular f -> (forall e, 0 < c e) -> 0 <= f [] ->
+  greedy_run f c B ground gs ->
+  NoDup T -> incl T ground -> sumL c T <= B ->
+  exists X, gm_candidate c B gs X /\ f T <= 2 * f X.
+Proof.
+  intros f c B ground gs T Hf Hm Hs Hc Hf0 [Hrun Hstop] HT Hground HB.
+  assert (Hc0 : forall x, 0 <= c x) by (intros x; apply Rlt_le, Hc).
+  destruct (list_eq_dec Nat.eq_dec T []) as [->|Hne].
+  { exists []. split; [exists 0%nat; split; [lia|left; reflexivity]|]. lra. }
+  destruct (Classical_Prop.classic (exists X, gm_candidate c B gs X /\ f T <= 2 * f X))
+    as [Hyes|Hno]; [exact Hyes|exfalso].
+  assert (Hlt : forall X, gm_candidate c B gs X -> 2 * f X < f T).
+  { intros X HX. destruct (Rlt_dec (2 * f X) (f T)) as [Hl|Hl]; [exact Hl|].
+    exfalso. apply Hno. exists X. split; [exact HX|lra]. }
+  assert (HfT : 0 < f T).
+  { pose proof (Hlt [] ltac:(exists 0%nat; split; [lia|left; reflexivity])). lra. }
+  destruct (max_cost_elem c T Hne) as [o [Ho Hmaxc]].
+  set (C' := B - c o).
+  set (co := fun e => if Nat.eq_dec e o then 0 else c e).
+  assert (HTo : sumL co T <= C').
+  { unfold C', co. rewrite (sumL_split_elem c T o HT Ho) in HB. lra. }
+  assert (HC' : 0 <= C') by (pose proof (sumL_nonneg co T ltac:(intros x; unfold co; destruct (Nat.eq_dec x o); [lra|apply Hc0])); lra).
+  (* One greedy step, while all of T still fits. *)
+  assert (Hstep : forall j, (j < length gs)%nat -> sumL c (firstn j gs) <= C' ->
+            c (nth j gs 0%nat) * (f T / 2)
+            <= gain f (firstn j gs) (nth j gs 0%nat) * C').
+  { intros j Hj HG. set (G := firstn j gs) in *. set (g := nth j gs 0%nat) in *.
+    destruct (Hrun j Hj) as [Hgin [Hgnew [Hgfit [Hgpos Hgmax]]]]. fold G g in Hgin, Hgnew, Hgfit, Hgpos, Hgmax.
+    assert (HoX : 2 * f (o :: G) < f T).
+    { apply Hlt. exists j. split; [lia|]. right. exists o. split; [reflexivity|].
+      fold G. unfold C' in HG. lra. }
+    pose proof (submod_bound f (o :: G) T Hf Hm Hs) as B1.
+    assert (B2 : sumL (gain f (o :: G)) T <= sumL (fun e => if Nat.eq_dec e o then 0 else gain f G e) T).
+    { apply sumL_le. intros e He. destruct (Nat.eq_dec e o) as [->|Hneo].
+      - rewrite gain_in by (exact Hf || (left; reflexivity)). lra.
+      - apply Hs. intros x Hx. right. exact Hx. }
+    assert (B3 : c g * sumL (fun e => if Nat.eq_dec e o then 0 else gain f G e) T
+                 <= gain f G g * sumL co T).
+    { rewrite <- !sumL_scale. apply sumL_le. intros e He. unfold co.
+      destruct (Nat.eq_dec e o) as [->|Hneo]; [lra|].
+      destruct (in_dec Nat.eq_dec e G) as [HeG|HeG].
+      - rewrite gain_in by (exact Hf || exact HeG). pose proof (Hc0 e). pose proof (Hc0 g). nra.
+      - rewrite (Rmult_comm (c g)). apply Hgmax; [apply Hground; exact He | exact HeG |].
+        pose proof (Hmaxc e He). unfold C' in HG. lra. }
+    assert (gain f G g * sumL co T <= gain f G g * C') by (apply Rmult_le_compat_l; lra).
+    pose proof (Hc g).
+    assert (c g * (f T / 2) <= c g * (f T - f (o :: G))) by (apply Rmult_le_compat_l; lra).
+    assert (c g * (f T - f (o :: G)) <= c g * sumL (fun e => if Nat.eq_dec e o then 0 else gain f G e) T)
+      by (apply Rmult_le_compat_l; lra).
+    lra. }
+  (* Induction along the run: the prefixes stay within C' and accumulate enough value. *)
+  assert (Hind : forall j, (j <= length gs)%nat ->
+            sumL c (firstn j gs) <= C' /\
+            f T / 2 * sumL c (firstn j gs) <= C' * (f (firstn j gs) - f [])).
+  { induction j as [|j IH]; intros Hj.
+    - simpl. split; [lra|]. lra.
+    - destruct (IH ltac:(lia)) as [H1 H2].
+      pose proof (Hstep j ltac:(lia) H1) as Hst.
+      rewrite firstn_S_nth by lia. rewrite sumL_app, set_fun_snoc by exact Hf. simpl.
+      assert (E : f (nth j gs 0%nat :: firstn j gs) = f (firstn j gs) + gain f (firstn j gs) (nth j gs 0%nat))
+        by (unfold gain; ring).
+      assert (Hacc : f T / 2 * (sumL c (firstn j gs) + (c (nth j gs 0%nat) + 0))
+                     <= C' * (f (nth j gs 0%nat :: firstn j gs) - f [])) by (rewrite E; nra).
+      split; [|exact Hacc].
+      assert (HX : 2 * f (firstn (S j) gs) < f T).
+      { apply Hlt. exists (S j). split; [lia|left; reflexivity]. }
+      rewrite firstn_S_nth, set_fun_snoc in HX by (lia || exact Hf).
+      assert (C' * (f (nth j gs 0%nat :: firstn j gs) - f []) <= C' * (f T / 2))
+        by (apply Rmult_le_compat_l; lra).
+      assert (f T / 2 * (sumL c (firstn j gs) + (c (nth j gs 0%nat) + 0)) <= f T / 2 * C') by lra.
+      apply (Rmult_le_reg_l (f T / 2)); lra. }
+  (* At the end of the run all of T fits, so no element of T has positive gain. *)
+  destruct (Hind (length gs) ltac:(lia)) as [Hend _].
+  rewrite firstn_all in Hend.
+  pose proof (submod_bound f gs T Hf Hm Hs) as B1.
+  assert (sumL (gain f gs) T <= sumL (fun _ => 0) T).
+  { apply sumL_le. intros e He. destruct (in_dec Nat.eq_dec e gs) as [Hin|Hin].
+    - rewrite gain_in by (exact Hf || exact Hin). lra.
+    - apply Hstop; [apply Hground; exact He | exact Hin |].
+      pose proof (Hmaxc e He). unfold C' in Hend. lra. }
+  assert (Z : sumL (fun _ => 0) T = 0) by (clear; induction T; simpl; [reflexivity|rewrite IHT; ring]).
+  assert (HXm : 2 * f gs < f T).
+  { rewrite <- (firstn_all gs) at 1. apply Hlt. exists (length gs). split; [lia|left; reflexivity]. }
+  lra.
+Qed.
