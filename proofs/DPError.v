@@ -1,0 +1,216 @@
+(** Issue item 1: an f64 error bound for the whole DP.
+
+    1. Every two-way max used here (hard, shannon, gini, tsallis) is 1-Lipschitz in the max
+       norm: |op(s,p) - op(s',p')| <= max(|s - s'|, |p - p'|) (monotone and
+       translation-equivariant).
+    2. A per-cell bound for the shannon smax as the fast kernels compute it (rounded p - s,
+       multiplication by a rounded 1/gamma, exp and ln1p within k ulps, a fused multiply-add
+       at the end) and as the f64 reference computes it (rounded p - s, a division by gamma,
+       std exp and ln_1p within k ulps, separate multiply and add).
+    3. Propagation through the rows: if every computed cell is within a*max(|s|,|p|) + b of
+       the exact two-way max of its (computed) inputs and every p = V + theta is rounded with
+       relative error u (plus eta), then |V_f64 - V| <= n eps for every eps >= 0 with
+         (a (1 + u) + u) n (Theta + H + eps) + a eta + b + eta <= eps,
+       Theta = max |theta|, H = the regularizer's gap gamma Hmax; the smallest such eps is
+         eps = ((a (1 + u) + u) n (Theta + H) + a eta + b + eta) / (1 - (a (1 + u) + u) n).
+       The bound does not depend on the capacity C: an error travels along one path of n
+       cells. *)
+
+From Coq Require Import List Arith Lia Reals Lra.
+From Flocq Require Import Core.
+From DiffKnap Require Import Common ShannonDP SmoothMax Bounds LseError GiniTsallis GTDerivative.
+Import ListNotations.
+Open Scope R_scope.
+
+(** ** 1. Lipschitz constant 1 in the max norm *)
+
+Definition op_lip (op : R -> R -> R) : Prop :=
+  forall s p s' p', Rabs (op s p - op s' p') <= Rmax (Rabs (s - s')) (Rabs (p - p')).
+
+Lemma lip_of_mono_transl : forall op,
+  (forall s p s' p', s <= s' -> p <= p' -> op s p <= op s' p') ->
+  (forall s p t, op (s + t) (p + t) = op s p + t) -> op_lip op.
+Proof.
+  intros op Hm Ht s p s' p'.
+  set (dl := Rmax (Rabs (s - s')) (Rabs (p - p'))).
+  pose proof (Rabs_le_inv _ _ (Rmax_l (Rabs (s - s')) (Rabs (p - p')))) as A.
+  pose proof (Rabs_le_inv _ _ (Rmax_r (Rabs (s - s')) (Rabs (p - p')))) as B.
+  fold dl in A, B.
+  assert (U1 : op s p <= op s' p' + dl).
+  { rewrite <- Ht. apply Hm; lra. }
+  assert (U2 : op s' p' <= op s p + dl).
+  { rewrite <- Ht. apply Hm; lra. }
+  apply Rabs_le. lra.
+Qed.
+
+Lemma Rmax_transl : forall s p t, Rmax (s + t) (p + t) = Rmax s p + t.
+Proof. intros. unfold Rmax. destruct (Rle_dec s p); destruct (Rle_dec (s + t) (p + t)); lra. Qed.
+
+Lemma Rmax_lip : op_lip Rmax.
+Proof.
+  apply lip_of_mono_transl; [|apply Rmax_transl].
+  intros s p s' p' Hs Hp. unfold Rmax.
+  destruct (Rle_dec s p); destruct (Rle_dec s' p'); lra.
+Qed.
+
+Lemma smax_lip : forall g, 0 < g -> op_lip (smax g).
+Proof.
+  intros g Hg. apply lip_of_mono_transl.
+  - intros s p s' p' Hs Hp. rewrite !smax_is_lse by exact Hg.
+    apply Rmult_le_compat_l; [lra|].
+    assert (exp (s / g) <= exp (s' / g)).
+    { apply Bounds.exp_le_mono. unfold Rdiv. apply Rmult_le_compat_r; [|lra].
+      apply Rlt_le, Rinv_0_lt_compat; lra. }
+    assert (exp (p / g) <= exp (p' / g)).
+    { apply Bounds.exp_le_mono. unfold Rdiv. apply Rmult_le_compat_r; [|lra].
+      apply Rlt_le, Rinv_0_lt_compat; lra. }
+    pose proof (exp_pos (s / g)). pose proof (exp_pos (p / g)).
+    apply SmoothMax.ln_le_mono; lra.
+  - intros s p t. unfold smax. rewrite Rmax_transl.
+    replace (p + t - (s + t)) with (p - s) by ring. ring.
+Qed.
+
+Lemma gini_lip : forall g, 0 < g -> op_lip (gini_op g).
+Proof.
+  intros g Hg. apply lip_of_mono_transl.
+  - destruct (max_Omega_convex_mono H_gini g (q_gini g) (q_gini_range g)) as [_ Hm].
+    + intros s p q Hq. apply gini_closed_form_maximises; assumption.
+    + exact Hm.
+  - intros s p t. rewrite !gini_op_shift. replace (p + t - (s + t)) with (p - s) by ring. ring.
+Qed.
+
+Lemma tsallis_lip : forall g, 0 < g -> op_lip (tsallis_op g).
+Proof.
+  intros g Hg. apply lip_of_mono_transl.
+  - destruct (max_Omega_convex_mono H_tsallis g (q_tsallis g) (q_tsallis_range g)) as [_ Hm].
+    + intros s p q Hq. apply tsallis_closed_form_maximises; assumption.
+    + exact Hm.
+  - intros s p t. rewrite !tsallis_op_shift. replace (p + t - (s + t)) with (p - s) by ring. ring.
+Qed.
+
+(** ** 3. Propagation through the rows *)
+
+(** The computed DP: two-way max [opf] and addition [addf] as the machine performs them. *)
+Fixpoint Fdp (opf addf : R -> R -> R) (m : mode) (l : list itemR) (c : nat) : option R :=
+  match l with
+  | [] => vrow0 m c
+  | (t, w) :: l' =>
+      oop opf (Fdp opf addf m l' c)
+        (if Nat.leb w c then option_map (fun v => addf v t) (Fdp opf addf m l' (c - w)) else None)
+  end.
+
+Definition close (e : R) (v vf : option R) : Prop :=
+  match v, vf with
+  | Some x, Some y => Rabs (y - x) <= e
+  | None, None => True
+  | _, _ => False
+  end.
+
+Definition bounded (M : R) (v : option R) : Prop :=
+  match v with Some x => Rabs x <= M | None => True end.
+
+Lemma dp_error_gen : forall op opf addf m a b u eta Th H eps N l,
+  op_lip op -> (forall s p, Rmax s p <= op s p <= Rmax s p + H) -> 0 <= H ->
+  (forall s p, Rabs (opf s p - op s p) <= a * Rmax (Rabs s) (Rabs p) + b) ->
+  (forall x y, Rabs (addf x y - (x + y)) <= u * Rabs (x + y) + eta) ->
+  0 <= a -> 0 <= u -> 0 <= eta -> 0 <= b -> 0 <= Th -> 0 <= eps ->
+  Forall (fun it => Rabs (fst it) <= Th) l -> (length l <= N)%nat ->
+  (a * (1 + u) + u) * (INR N * (Th + H + eps)) + a * eta + b + eta <= eps ->
+  forall c, close (INR (length l) * eps) (Rdp op m l c) (Fdp opf addf m l c) /\
+            bounded (INR (length l) * (Th + H)) (Rdp op m l c).
+Proof.
+  intros op opf addf m a b u eta Th H eps N l Hlip Hgap HH Hcell Hadd Ha Hu Heta Hb HTh Heps.
+  induction l as [|[t w] l IH]; intros Hth HN Hfix c.
+  - simpl. rewrite Rmult_0_l, Rmult_0_l. destruct m; simpl.
+    + rewrite Rminus_0_r, Rabs_R0. lra.
+    + destruct (Nat.eqb c 0); simpl; [rewrite Rminus_0_r, Rabs_R0; lra | tauto].
+  - inversion Hth as [|? ? Ht Hth']; subst. simpl fst in Ht. simpl length in HN.
+    specialize (IH Hth' ltac:(lia) Hfix).
+    cbn [Rdp Fdp length]. rewrite S_INR.
+    set (i := INR (length l)) in *.
+    assert (Hi0 : 0 <= i) by apply pos_INR.
+    assert (HiN : i + 1 <= INR N) by (unfold i; rewrite <- S_INR; apply le_INR; lia).
+    set (M := INR N * (Th + H + eps)) in *.
+    assert (HM0 : 0 <= M) by (unfold M; pose proof (pos_INR N); nra).
+    assert (HuM0 : 0 <= u * M) by (apply Rmult_le_pos; lra).
+    assert (HM : (i + 1) * (Th + H + eps) <= M) by (unfold M; apply Rmult_le_compat_r; lra).
+    assert (Hk : 0 <= a * (1 + u) + u) by nra.
+    assert (Hae : 0 <= a * eta) by nra.
+    assert (HuM : u * M + eta <= eps).
+    { assert (0 <= a * (1 + u) * M) by (apply Rmult_le_pos; nra). nra. }
+    destruct (IH c) as [Cs Bs].
+    assert (Cp : close (i * eps + u * M + eta)
+        (if Nat.leb w c then option_map (fun v => v + t) (Rdp op m l (c - w)) else None)
+        (if Nat.leb w c then option_map (fun v => addf v t) (Fdp opf addf m l (c - w)) else None)
+      /\ bounded (i * (Th + H) + Th)
+        (if Nat.leb w c then option_map (fun v => v + t) (Rdp op m l (c - w)) else None)
+      /\ match (if Nat.leb w c then option_map (fun v => v + t) (Rdp op m l (c - w)) else None),
+               (if Nat.leb w c then option_map (fun v => addf v t) (Fdp opf addf m l (c - w)) else None) with
+         | Some x, Some y => Rabs (y - x) <= i * eps + u * M + eta /\ Rabs y <= M * (1 + u) + eta
+         | _, _ => True end).
+    { destruct (Nat.leb w c); [|simpl; tauto].
+      destruct (IH (c - w)%nat) as [C' B'].
+      destruct (Rdp op m l (c - w)) as [v'|]; destruct (Fdp opf addf m l (c - w)) as [vf'|];
+        simpl in C', B' |- *; try contradiction; [|tauto].
+      pose proof (Hadd vf' t) as A.
+      assert (Hvt : Rabs (vf' + t) <= M).
+      { replace (vf' + t) with ((vf' - v') + v' + t) by ring.
+        eapply Rle_trans; [apply Rabs_triang|].
+        eapply Rle_trans; [apply Rplus_le_compat_r, Rabs_triang|]. nra. }
+      assert (Hd : Rabs (addf vf' t - (v' + t)) <= i * eps + u * M + eta).
+      { replace (addf vf' t - (v' + t)) with ((addf vf' t - (vf' + t)) + (vf' - v')) by ring.
+        eapply Rle_trans; [apply Rabs_triang|].
+        assert (u * Rabs (vf' + t) <= u * M) by (apply Rmult_le_compat_l; lra). lra. }
+      split; [lra|]. split.
+      - replace (v' + t) with (v' + t) by ring. eapply Rle_trans; [apply Rabs_triang|]. lra.
+      - split; [exact Hd|].
+        replace (addf vf' t) with ((addf vf' t - (vf' + t)) + (vf' + t)) by ring.
+        eapply Rle_trans; [apply Rabs_triang|].
+        assert (u * Rabs (vf' + t) <= u * M) by (apply Rmult_le_compat_l; lra). nra. }
+    destruct Cp as [Cp [Bp Ep]].
+    revert Cs Bs Cp Bp Ep.
+    destruct (Rdp op m l c) as [s|]; destruct (Fdp opf addf m l c) as [sf|];
+    destruct (if Nat.leb w c then option_map (fun v => v + t) (Rdp op m l (c - w)) else None) as [p|];
+    destruct (if Nat.leb w c then option_map (fun v => addf v t) (Fdp opf addf m l (c - w)) else None) as [pf|];
+    simpl; intros Cs Bs Cp Bp Ep; try contradiction; try tauto.
+    + (* both finite *)
+      destruct Ep as [Ep Epf].
+      assert (Hsf : Rabs sf <= M).
+      { replace sf with ((sf - s) + s) by ring. eapply Rle_trans; [apply Rabs_triang|]. nra. }
+      assert (HmaxM : Rmax (Rabs sf) (Rabs pf) <= M * (1 + u) + eta).
+      { apply Rmax_lub; [|exact Epf]. assert (0 <= M * u) by (apply Rmult_le_pos; lra). lra. }
+      pose proof (Hcell sf pf) as Cc.
+      pose proof (Hlip sf pf s p) as L.
+      assert (Rmax (Rabs (sf - s)) (Rabs (pf - p)) <= i * eps + u * M + eta).
+      { apply Rmax_lub; lra. }
+      assert (a * Rmax (Rabs sf) (Rabs pf) <= a * (M * (1 + u) + eta)) by (apply Rmult_le_compat_l; lra).
+      split.
+      * replace (opf sf pf - op s p) with ((opf sf pf - op sf pf) + (op sf pf - op s p)) by ring.
+        eapply Rle_trans; [apply Rabs_triang|].
+        assert (a * (M * (1 + u) + eta) + b + (i * eps + u * M + eta) <= (i + 1) * eps).
+        { assert (a * (M * (1 + u) + eta) + b + u * M + eta
+                  = (a * (1 + u) + u) * M + a * eta + b + eta) by ring. nra. }
+        lra.
+      * pose proof (Hgap s p) as G. pose proof (Rmax_l s p). pose proof (Rmax_r s p).
+        apply Rabs_le_inv in Bs. apply Rabs_le_inv in Bp.
+        assert (Rmax s p <= i * (Th + H) + Th) by (apply Rmax_lub; lra).
+        apply Rabs_le. split; nra.
+    + (* only s finite *)
+      split; [nra|]. apply Rabs_le_inv in Bs. apply Rabs_le. nra.
+    + (* only p finite *)
+      destruct Ep as [Ep _]. split; [nra|].
+      apply Rabs_le_inv in Bp. apply Rabs_le. nra.
+Qed.
+
+(** THEOREM (whole DP): |V_f64 - V| <= n eps at every cell, -inf at the same cells. *)
+Theorem dp_error : forall op opf addf m a b u eta Th H eps l c,
+  op_lip op -> (forall s p, Rmax s p <= op s p <= Rmax s p + H) -> 0 <= H ->
+  (forall s p, Rabs (opf s p - op s p) <= a * Rmax (Rabs s) (Rabs p) + b) ->
+  (forall x y, Rabs (addf x y - (x + y)) <= u * Rabs (x + y) + eta) ->
+  0 <= a -> 0 <= u -> 0 <= eta -> 0 <= b -> 0 <= Th -> 0 <= eps ->
+  Forall (fun it => Rabs (fst it) <= Th) l ->
+  (a * (1 + u) + u) * (INR (length l) * (Th + H + eps)) + a * eta + b + eta <= eps ->
+  close (INR (length l) * eps) (Rdp op m l c) (Fdp opf addf m l c).
+Proof.
+  intros. apply (dp_error_gen op opf addf m a b u eta Th H eps (length l) l); auto.
+Qed.
