@@ -214,3 +214,97 @@ Theorem dp_error : forall op opf addf m a b u eta Th H eps l c,
 Proof.
   intros. apply (dp_error_gen op opf addf m a b u eta Th H eps (length l) l); auto.
 Qed.
+
+(** ** 2. Per-cell bound for the shannon smax *)
+
+Lemma Rabs4 : forall a b c d, Rabs (a + b + c + d) <= Rabs a + Rabs b + Rabs c + Rabs d.
+Proof.
+  intros. eapply Rle_trans; [apply Rabs_triang|]. apply Rplus_le_compat_r.
+  eapply Rle_trans; [apply Rabs_triang|]. apply Rplus_le_compat_r. apply Rabs_triang.
+Qed.
+
+(** Abstract version: the exponent argument t1 approximates t = d/g within ut t + etat; exp~
+    and ln1p~ within ke resp. kl units of (u, eta); w1 approximates g L1 within uw |g L1| + etaw
+    (uw = etaw = 0 for a fused multiply-add); v1 approximates m + w1 within u |m + w1| + eta. *)
+Lemma lse_cell_abstract : forall u eta ut etat uw etaw ke kl m t g t1 E1 L1 w1 v1,
+  0 < u <= / 1024 -> 0 <= eta <= u -> 0 < ut <= / 1024 -> 0 <= etat ->
+  0 <= uw <= / 1024 -> 0 <= etaw -> 0 <= ke <= 8 -> 0 <= kl <= 8 ->
+  0 <= t -> 0 < g -> 0 <= t1 ->
+  Rabs (t1 - t) <= ut * t + etat ->
+  0 <= E1 -> Rabs (E1 - exp (- t1)) <= ke * u * exp (- t1) + ke * eta ->
+  Rabs (L1 - ln (1 + E1)) <= kl * u * ln (1 + E1) + kl * eta ->
+  Rabs (w1 - g * L1) <= uw * Rabs (g * L1) + etaw ->
+  Rabs (v1 - (m + w1)) <= u * Rabs (m + w1) + eta ->
+  Rabs (v1 - (m + g * ln (1 + exp (- t))))
+    <= u * Rabs m + g * (51 / 100 * ut + (ke + kl + 1) * u + uw)
+       + g * (102 / 100 * etat + (ke + kl) * eta) + 2 * etaw + eta.
+Proof.
+  intros u eta ut etat uw etaw ke kl m t g t1 E1 L1 w1 v1 Hu He Hut Hetat Huw Hetaw Hke Hkl
+    Ht Hg Ht1 Rt HE1 RE RL Rw Rv.
+  set (phi := ln (1 + exp (- t))).
+  pose proof (exp_pos (- t)) as P0. pose proof (exp_pos (- t1)) as P1.
+  pose proof (exp_neg_le_1 t Ht) as B0. pose proof (exp_neg_le_1 t1 Ht1) as B1.
+  pose proof ln2_le as Hln2.
+  assert (Hphi : 0 <= phi <= 7 / 10).
+  { unfold phi. split.
+    - rewrite <- ln_1. apply LseError.ln_le_mono; lra.
+    - apply Rle_trans with (ln 2); [apply LseError.ln_le_mono; lra | exact Hln2]. }
+  assert (A1 : Rabs (exp (- t1) - exp (- t)) <= 51 / 100 * ut + 102 / 100 * etat)
+    by (apply exp_neg_perturb; lra).
+  pose proof (ln1p_lipschitz (exp (- t1)) (exp (- t)) (Rlt_le _ _ P1) (Rlt_le _ _ P0)) as A1'.
+  pose proof (ln1p_lipschitz E1 (exp (- t1)) HE1 (Rlt_le _ _ P1)) as A2.
+  assert (RE' : Rabs (E1 - exp (- t1)) <= ke * u + ke * eta).
+  { assert (ke * u * exp (- t1) <= ke * u) by (rewrite <- (Rmult_1_r (ke * u)) at 2;
+      apply Rmult_le_compat_l; [apply Rmult_le_pos|]; lra). lra. }
+  set (l := ln (1 + E1)) in *.
+  assert (Hl : Rabs (l - phi) <= 51 / 100 * ut + 102 / 100 * etat + ke * u + ke * eta).
+  { unfold phi. replace (l - ln (1 + exp (- t)))
+      with ((l - ln (1 + exp (- t1))) + (ln (1 + exp (- t1)) - ln (1 + exp (- t)))) by ring.
+    eapply Rle_trans; [apply Rabs_triang|]. lra. }
+  assert (Hl0 : 0 <= l) by (unfold l; rewrite <- ln_1; apply LseError.ln_le_mono; lra).
+  assert (Hkeu : ke * u <= 8 * / 1024) by (apply Rmult_le_compat; lra).
+  assert (Hkee : ke * eta <= 8 * / 1024) by (apply Rmult_le_compat; lra).
+  assert (Hl72 : l <= 72 / 100).
+  { apply Rabs_le_inv in RE'. unfold l.
+    apply Rle_trans with (ln 2 + ln (1 + 2 * 8 / 1024)).
+    - rewrite <- ln_mult by lra. apply LseError.ln_le_mono; lra.
+    - assert (ln (1 + 2 * 8 / 1024) <= 2 * 8 / 1024).
+      { pose proof (LseError.ln_le_mono 1 (1 + 2 * 8 / 1024)). rewrite ln_1 in H.
+        pose proof (SmoothMax.ln_le_sub1 (1 + 2 * 8 / 1024) ltac:(lra)). lra. }
+      lra. }
+  assert (RL' : Rabs (L1 - l) <= kl * (72 / 100) * u + kl * eta).
+  { assert (kl * u * l <= kl * u * (72 / 100))
+      by (apply Rmult_le_compat_l; [apply Rmult_le_pos|]; lra).
+    lra. }
+  assert (Hklu : kl * u <= 8 * / 1024) by (apply Rmult_le_compat; lra).
+  assert (Hkle : kl * eta <= 8 * / 1024) by (apply Rmult_le_compat; lra).
+  assert (HL1 : Rabs L1 <= 74 / 100).
+  { apply Rabs_le_inv in RL'. apply Rabs_le. split; lra. }
+  rewrite Rabs_mult, (Rabs_pos_eq g) in Rw by lra.
+  assert (Hw1 : Rabs (w1 - g * L1) <= 74 / 100 * uw * g + etaw).
+  { assert (uw * (g * Rabs L1) <= uw * (g * (74 / 100))).
+    { apply Rmult_le_compat_l; [lra|]. apply Rmult_le_compat_l; lra. }
+    lra. }
+  assert (Rmw : Rabs (m + w1) <= Rabs m + 75 / 100 * g + etaw).
+  { eapply Rle_trans; [apply Rabs_triang|].
+    assert (Rabs w1 <= 75 / 100 * g + etaw).
+    { replace w1 with ((w1 - g * L1) + g * L1) by ring.
+      eapply Rle_trans; [apply Rabs_triang|]. rewrite Rabs_mult, (Rabs_pos_eq g) by lra.
+      assert (g * Rabs L1 <= g * (74 / 100)) by (apply Rmult_le_compat_l; lra).
+      assert (uw * g <= / 1024 * g) by (apply Rmult_le_compat_r; lra). lra. }
+    lra. }
+  assert (u * Rabs (m + w1) <= u * (Rabs m + 75 / 100 * g + etaw))
+    by (apply Rmult_le_compat_l; lra).
+  replace (v1 - (m + g * phi))
+    with ((v1 - (m + w1)) + (w1 - g * L1) + g * (L1 - l) + g * (l - phi)) by ring.
+  assert (G1 : Rabs (g * (L1 - l)) <= g * (kl * (72 / 100) * u + kl * eta)).
+  { rewrite Rabs_mult, Rabs_pos_eq by lra. apply Rmult_le_compat_l; lra. }
+  assert (G2 : Rabs (g * (l - phi)) <= g * (51 / 100 * ut + 102 / 100 * etat + ke * u + ke * eta)).
+  { rewrite Rabs_mult, Rabs_pos_eq by lra. apply Rmult_le_compat_l; lra. }
+  eapply Rle_trans; [apply Rabs4|].
+  assert (u * etaw <= etaw) by (assert (u <= 1) by lra; nra).
+  assert (0 <= kl * u * g) by (apply Rmult_le_pos; [apply Rmult_le_pos|]; lra).
+  assert (u * (75 / 100 * g) <= u * g) by (assert (0 <= u * g) by nra; nra).
+  assert (74 / 100 * uw * g <= uw * g) by (assert (0 <= uw * g) by nra; nra).
+  nra.
+Qed.
