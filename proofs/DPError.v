@@ -308,3 +308,206 @@ Proof.
   assert (74 / 100 * uw * g <= uw * g) by (assert (0 <= uw * g) by nra; nra).
   nra.
 Qed.
+
+Lemma RN_nonpos : forall choice x, x <= 0 -> RN choice x <= 0.
+Proof.
+  intros choice x Hx. unfold RN. apply round_le_generic.
+  - apply FLT_exp_valid. unfold Prec_gt_0. lia.
+  - apply valid_rnd_N.
+  - apply generic_format_0.
+  - exact Hx.
+Qed.
+
+Lemma Rabs_abs_diff : forall a b, Rabs (Rabs a - Rabs b) <= Rabs (a - b).
+Proof. intros. apply Rabs_triang_inv2. Qed.
+
+(** The exponent argument of the kernel: t1 = -RN(|RN(p - s)| * (-RN(1/g))). *)
+Lemma kernel_t1_error : forall choice d dh g, 0 <= d -> 0 < g -> g * eta64 <= u64 ->
+  Rabs (dh - d) <= u64 * d + eta64 -> 0 <= dh ->
+  let ig := RN choice (/ g) in
+  let t1 := - RN choice (dh * (- ig)) in
+  0 <= t1 /\ Rabs (t1 - d / g) <= 41 / 10 * u64 * (d / g) + (2 * eta64 / g + 2 * eta64).
+Proof.
+  intros choice d dh g Hd Hg Hge Hdh Hdh0 ig t1.
+  pose proof u64_small as Hu. pose proof eta64_small as He.
+  assert (Hg' : 0 < / g) by (apply Rinv_0_lt_compat; lra).
+  assert (Hig0 : 0 <= ig) by (apply RN_nonneg; lra).
+  assert (Hig : Rabs (ig - / g) <= u64 * / g + eta64).
+  { pose proof (RN_error choice (/ g)). rewrite (Rabs_pos_eq (/ g)) in H by lra. exact H. }
+  set (z := dh * ig).
+  assert (Hz0 : 0 <= z) by (apply Rmult_le_pos; lra).
+  assert (Ht1z : Rabs (t1 - z) <= u64 * z + eta64).
+  { unfold t1. replace (dh * - ig) with (- z) by (unfold z; ring).
+    pose proof (RN_error choice (- z)) as H. rewrite Rabs_Ropp, (Rabs_pos_eq z) in H by lra.
+    replace (- RN choice (- z) - z) with (- (RN choice (- z) - - z)) by ring.
+    rewrite Rabs_Ropp. exact H. }
+  set (t := d / g).
+  assert (Ht0 : 0 <= t) by (unfold t; apply Rmult_le_pos; lra).
+  assert (Hdt : d * eta64 <= u64 * t).
+  { unfold t. replace (d * eta64) with (d / g * (g * eta64)) by (field; lra).
+    rewrite (Rmult_comm u64). apply Rmult_le_compat_l; [apply Rmult_le_pos; lra | lra]. }
+  apply Rabs_le_inv in Hig. apply Rabs_le_inv in Hdh.
+  assert (Higu : ig <= (1 + u64) * / g + eta64) by lra.
+  assert (Hzt : Rabs (z - t) <= (3 * u64 + 2 * u64 * u64) * t + (1 + u64) * eta64 / g + eta64 * eta64).
+  { replace (z - t) with ((dh - d) * ig + d * (ig - / g)) by (unfold z, t; field; lra).
+    eapply Rle_trans; [apply Rabs_triang|]. rewrite !Rabs_mult, (Rabs_pos_eq ig), (Rabs_pos_eq d) by lra.
+    assert (A : Rabs (dh - d) * ig <= (u64 * d + eta64) * ((1 + u64) * / g + eta64)).
+    { apply Rmult_le_compat; try lra; try apply Rabs_pos. apply Rabs_le. lra. }
+    assert (B : d * Rabs (ig - / g) <= d * (u64 * / g + eta64)).
+    { apply Rmult_le_compat_l; [lra|]. apply Rabs_le. lra. }
+    assert (E1 : (u64 * d + eta64) * ((1 + u64) * / g + eta64)
+                 = u64 * (1 + u64) * t + u64 * (d * eta64) + (1 + u64) * eta64 / g + eta64 * eta64)
+      by (unfold t; field; lra).
+    assert (E2 : d * (u64 * / g + eta64) = u64 * t + d * eta64) by (unfold t; field; lra).
+    assert (u64 * (d * eta64) <= u64 * (u64 * t)) by (apply Rmult_le_compat_l; lra).
+    nra. }
+  assert (Ht10 : 0 <= t1).
+  { unfold t1. pose proof (RN_nonpos choice (dh * - ig)). 
+    assert (dh * - ig <= 0) by nra. lra. }
+  split; [exact Ht10|].
+  fold t.
+  replace (t1 - t) with ((t1 - z) + (z - t)) by ring.
+  eapply Rle_trans; [apply Rabs_triang|].
+  assert (Hzz : z <= t + Rabs (z - t)) by (pose proof (Rle_abs (z - t)); lra).
+  assert (u64 * z <= u64 * (t + Rabs (z - t))) by (apply Rmult_le_compat_l; lra).
+  assert (Hg1 : 0 <= eta64 / g) by (apply Rmult_le_pos; lra).
+  assert (u64 * Rabs (z - t) <= / 1024 * Rabs (z - t)) by (apply Rmult_le_compat_r; [apply Rabs_pos|lra]).
+  assert (u64 * u64 * t <= / 1024 * u64 * t) by (apply Rmult_le_compat_r; [|apply Rmult_le_compat_r]; lra).
+  assert (u64 * eta64 / g <= / 1024 * (eta64 / g)) by (unfold Rdiv; rewrite Rmult_assoc; apply Rmult_le_compat_r; lra).
+  assert (eta64 * eta64 <= eta64) by nra.
+  nra.
+Qed.
+
+(** THEOREM (per cell, the fast kernels): with exp~ within [ke] ulps and ln1p~ within [kl]
+    ulps (relative ulps 2^-52 plus as many subnormal ulps 2^-1074; the tested bound is 2),
+    p - s rounded, a rounded 1/gamma, and the final fused multiply-add, for gamma <= 2^1022:
+      |v1 - smax(s,p)| <= 2^-53 (|max(s,p)| + (2 ke + 2 kl + 4) gamma)
+                          + (2 ke + 2 kl + 5) 2^-1075 (1 + gamma). *)
+Theorem shannon_kernel_cell : forall choice (expf ln1pf : R -> R) ke kl g s p,
+  0 <= ke <= 4 -> 0 <= kl <= 4 -> 0 < g -> g * eta64 <= u64 ->
+  (forall x, x <= 0 -> 0 <= expf x /\
+     Rabs (expf x - exp x) <= (2 * ke) * u64 * exp x + (2 * ke) * eta64) ->
+  (forall y, 0 <= y -> Rabs (ln1pf y - ln (1 + y)) <= (2 * kl) * u64 * ln (1 + y) + (2 * kl) * eta64) ->
+  let dh := Rabs (RN choice (p - s)) in
+  let x1 := RN choice (dh * (- RN choice (/ g))) in
+  let v1 := RN choice (g * ln1pf (expf x1) + Rmax s p) in
+  Rabs (v1 - smax g s p)
+    <= u64 * (Rabs (Rmax s p) + (2 * ke + 2 * kl + 4) * g) + (2 * ke + 2 * kl + 5) * eta64 * (1 + g).
+Proof.
+  intros choice expf ln1pf ke kl g s p Hke Hkl Hg Hge Hexp Hln dh x1 v1.
+  pose proof u64_small as Hu. pose proof eta64_small as He.
+  set (d := Rabs (p - s)).
+  assert (Hd0 : 0 <= d) by apply Rabs_pos.
+  assert (Hdh : Rabs (dh - d) <= u64 * d + eta64).
+  { unfold dh, d. eapply Rle_trans; [apply Rabs_abs_diff|]. apply RN_error. }
+  destruct (kernel_t1_error choice d dh g Hd0 Hg Hge Hdh (Rabs_pos _)) as [Ht1 Rt].
+  set (t1 := - RN choice (dh * - RN choice (/ g))) in *.
+  assert (Hx1 : x1 = - t1) by (unfold x1, t1; ring).
+  destruct (Hexp x1 ltac:(lra)) as [HE1 RE]. rewrite Hx1 in HE1, RE.
+  set (E1 := expf (- t1)) in *.
+  assert (Hv : v1 = RN choice (Rmax s p + g * ln1pf E1)).
+  { unfold v1. rewrite Hx1. fold E1. rewrite Rplus_comm. reflexivity. }
+  assert (Hsm : smax g s p = Rmax s p + g * ln (1 + exp (- (d / g)))).
+  { unfold smax, d. replace (- Rabs (p - s) / g) with (- (Rabs (p - s) / g)) by (unfold Rdiv; ring).
+    reflexivity. }
+  rewrite Hv, Hsm.
+  assert (Hdg : 0 <= d / g) by (apply Rmult_le_pos; [lra | apply Rlt_le, Rinv_0_lt_compat; lra]).
+  pose proof (lse_cell_abstract u64 eta64 (41 / 10 * u64) (2 * eta64 / g + 2 * eta64) 0 0
+    (2 * ke) (2 * kl) (Rmax s p) (d / g) g t1 E1 (ln1pf E1) (g * ln1pf E1)
+    (RN choice (Rmax s p + g * ln1pf E1))) as A.
+  assert (Hetat : 0 <= 2 * eta64 / g + 2 * eta64).
+  { assert (0 <= eta64 / g) by (apply Rmult_le_pos; [lra | apply Rlt_le, Rinv_0_lt_compat; lra]).
+    unfold Rdiv in *. lra. }
+  assert (Hu41 : 41 / 10 * u64 <= / 1024) by (rewrite u64_value; lra).
+  eapply Rle_trans; [apply A|]; clear A;
+    try solve [lra | apply Hln; exact HE1 | apply RN_error | assumption
+              | rewrite Rminus_diag_eq by reflexivity; rewrite Rabs_R0; lra].
+  { assert (E : g * (102 / 100 * (2 * eta64 / g + 2 * eta64) + (2 * ke + 2 * kl) * eta64)
+                = 204 / 100 * eta64 + g * (204 / 100 * eta64 + (2 * ke + 2 * kl) * eta64))
+      by (field; lra).
+    rewrite E.
+    assert (0 <= g * eta64) by nra.
+    assert (0 <= ke * (g * eta64)) by nra. assert (0 <= kl * (g * eta64)) by nra.
+    assert (0 <= u64 * g) by nra.
+    assert (ke * (g * eta64) = g * (ke * eta64)) by ring.
+    assert (kl * (g * eta64) = g * (kl * eta64)) by ring.
+    nra. }
+Qed.
+
+(** THEOREM (per cell, the f64 reference of src/reg/shannon.rs): p - s rounded, a division
+    by gamma, std exp and ln_1p within [ke], [kl] ulps, and a separate multiply and add:
+      |v1 - smax(s,p)| <= 2^-53 (|max(s,p)| + (2 ke + 2 kl + 4) gamma)
+                          + (2 ke + 2 kl + 6) 2^-1075 (1 + gamma). *)
+Theorem shannon_reference_cell : forall choice (expf ln1pf : R -> R) ke kl g s p,
+  0 <= ke <= 4 -> 0 <= kl <= 4 -> 0 < g ->
+  (forall x, x <= 0 -> 0 <= expf x /\
+     Rabs (expf x - exp x) <= (2 * ke) * u64 * exp x + (2 * ke) * eta64) ->
+  (forall y, 0 <= y -> Rabs (ln1pf y - ln (1 + y)) <= (2 * kl) * u64 * ln (1 + y) + (2 * kl) * eta64) ->
+  let dh := Rabs (RN choice (p - s)) in
+  let x1 := RN choice (- dh / g) in
+  let v1 := RN choice (Rmax s p + RN choice (g * ln1pf (expf x1))) in
+  Rabs (v1 - smax g s p)
+    <= u64 * (Rabs (Rmax s p) + (2 * ke + 2 * kl + 4) * g) + (2 * ke + 2 * kl + 6) * eta64 * (1 + g).
+Proof.
+  intros choice expf ln1pf ke kl g s p Hke Hkl Hg Hexp Hln dh x1 v1.
+  pose proof u64_small as Hu. pose proof eta64_small as He.
+  assert (Hg' : 0 < / g) by (apply Rinv_0_lt_compat; lra).
+  set (d := Rabs (p - s)).
+  assert (Hd0 : 0 <= d) by apply Rabs_pos.
+  assert (Hdh : Rabs (dh - d) <= u64 * d + eta64).
+  { unfold dh, d. eapply Rle_trans; [apply Rabs_abs_diff|]. apply RN_error. }
+  assert (Hdh0 : 0 <= dh) by apply Rabs_pos.
+  set (t1 := - x1).
+  set (z := dh / g). set (t := d / g).
+  assert (Hz0 : 0 <= z) by (unfold z; apply Rmult_le_pos; lra).
+  assert (Ht0 : 0 <= t) by (unfold t; apply Rmult_le_pos; lra).
+  assert (Ht1 : 0 <= t1).
+  { unfold t1, x1. pose proof (RN_nonpos choice (- dh / g)).
+    assert (- dh / g <= 0) by (unfold Rdiv; nra). lra. }
+  assert (Ht1z : Rabs (t1 - z) <= u64 * z + eta64).
+  { unfold t1, x1. replace (- dh / g) with (- z) by (unfold z, Rdiv; ring).
+    pose proof (RN_error choice (- z)) as H. rewrite Rabs_Ropp, (Rabs_pos_eq z) in H by lra.
+    replace (- RN choice (- z) - z) with (- (RN choice (- z) - - z)) by ring.
+    rewrite Rabs_Ropp. exact H. }
+  assert (Hzt : Rabs (z - t) <= u64 * t + eta64 / g).
+  { replace (z - t) with ((dh - d) * / g) by (unfold z, t, Rdiv; ring).
+    rewrite Rabs_mult, (Rabs_pos_eq (/ g)) by lra.
+    replace (u64 * t + eta64 / g) with ((u64 * d + eta64) * / g) by (unfold t, Rdiv; ring).
+    apply Rmult_le_compat_r; lra. }
+  assert (Hetg : 0 <= eta64 / g) by (unfold Rdiv; apply Rmult_le_pos; lra).
+  assert (Rt : Rabs (t1 - t) <= 21 / 10 * u64 * t + (2 * eta64 / g + 2 * eta64)).
+  { replace (t1 - t) with ((t1 - z) + (z - t)) by ring.
+    eapply Rle_trans; [apply Rabs_triang|].
+    assert (Hzz : z <= t + Rabs (z - t)) by (pose proof (Rle_abs (z - t)); lra).
+    assert (u64 * z <= u64 * (t + (u64 * t + eta64 / g))).
+    { apply Rmult_le_compat_l; lra. }
+    assert (u64 * u64 * t <= / 1024 * u64 * t) by (apply Rmult_le_compat_r; [|apply Rmult_le_compat_r]; lra).
+    assert (u64 * (eta64 / g) <= / 1024 * (eta64 / g)) by (apply Rmult_le_compat_r; lra).
+    unfold Rdiv in *. nra. }
+  destruct (Hexp x1 ltac:(unfold t1 in Ht1; lra)) as [HE1 RE].
+  replace x1 with (- t1) in HE1, RE by (unfold t1; ring).
+  set (E1 := expf x1) in *.
+  assert (HE1' : E1 = expf (- t1)) by (unfold E1, t1; f_equal; ring).
+  assert (Hsm : smax g s p = Rmax s p + g * ln (1 + exp (- t))).
+  { unfold smax, t, d. replace (- Rabs (p - s) / g) with (- (Rabs (p - s) / g)) by (unfold Rdiv; ring).
+    reflexivity. }
+  rewrite Hsm. unfold v1. fold E1. rewrite HE1' in *.
+  pose proof (lse_cell_abstract u64 eta64 (21 / 10 * u64) (2 * eta64 / g + 2 * eta64) u64 eta64
+    (2 * ke) (2 * kl) (Rmax s p) t g t1 (expf (- t1)) (ln1pf (expf (- t1)))
+    (RN choice (g * ln1pf (expf (- t1))))
+    (RN choice (Rmax s p + RN choice (g * ln1pf (expf (- t1)))))) as A.
+  assert (Hetat : 0 <= 2 * eta64 / g + 2 * eta64) by (unfold Rdiv in *; lra).
+  assert (Hu21 : 21 / 10 * u64 <= / 1024) by (rewrite u64_value; lra).
+  eapply Rle_trans; [apply A|]; clear A;
+    try solve [lra | apply Hln; exact HE1 | apply RN_error | assumption].
+  { assert (E : g * (102 / 100 * (2 * eta64 / g + 2 * eta64) + (2 * ke + 2 * kl) * eta64)
+                = 204 / 100 * eta64 + g * (204 / 100 * eta64 + (2 * ke + 2 * kl) * eta64))
+      by (field; lra).
+    rewrite E.
+    assert (0 <= g * eta64) by nra.
+    assert (0 <= ke * (g * eta64)) by nra. assert (0 <= kl * (g * eta64)) by nra.
+    assert (0 <= u64 * g) by nra.
+    assert (ke * (g * eta64) = g * (ke * eta64)) by ring.
+    assert (kl * (g * eta64) = g * (kl * eta64)) by ring.
+    nra. }
+Qed.
