@@ -247,3 +247,23 @@ Locate Certificate.certificate_bound.
 Print Assumptions Certificate.certificate_bound.
 Locate Certificate.greedy_max_half.
 Print Assumptions Certificate.greedy_max_half.
+
+From DiffKnap Require Import DPError.
+Locate DPError.smax_lip.
+Print Assumptions DPError.smax_lip.
+Locate DPError.gini_lip.
+Print Assumptions DPError.gini_lip.
+Locate DPError.tsallis_lip.
+Print Assumptions DPError.tsallis_lip.
+Locate DPError.dp_error.
+Print Assumptions DPError.dp_error.
+Locate DPError.shannon_kernel_cell.
+Print Assumptions DPError.shannon_kernel_cell.
+Locate DPError.shannon_reference_cell.
+Print Assumptions DPError.shannon_reference_cell.
+Locate DPError.shannon_kernel_dp_error.
+Print Assumptions DPError.shannon_kernel_dp_error.
+Locate DPError.shannon_reference_dp_error.
+Print Assumptions DPError.shannon_reference_dp_error.
+Locate DPError.hard_dp_error.
+Print Assumptions DPError.hard_dp_error.

@@ -511,3 +511,107 @@ Proof.
     assert (kl * (g * eta64) = g * (kl * eta64)) by ring.
     nra. }
 Qed.
+
+(** ** The whole shannon DP in f64 *)
+
+Definition kernel_smax (choice : Z -> bool) (expf ln1pf : R -> R) (g s p : R) : R :=
+  RN choice (g * ln1pf (expf (RN choice (Rabs (RN choice (p - s)) * - RN choice (/ g)))) + Rmax s p).
+
+Definition reference_smax (choice : Z -> bool) (expf ln1pf : R -> R) (g s p : R) : R :=
+  RN choice (Rmax s p + RN choice (g * ln1pf (expf (RN choice (- Rabs (RN choice (p - s)) / g))))).
+
+Lemma Rabs_Rmax_le : forall s p, Rabs (Rmax s p) <= Rmax (Rabs s) (Rabs p).
+Proof.
+  intros s p. unfold Rmax at 1. destruct (Rle_dec s p).
+  - apply Rmax_r.
+  - apply Rmax_l.
+Qed.
+
+Lemma shannon_gap_H : forall g s p, 0 < g -> Rmax s p <= smax g s p <= Rmax s p + g * ln 2.
+Proof.
+  intros g s p Hg. rewrite <- shannon_value_is_smax by exact Hg.
+  pose proof (shannon_gap g s p Hg). lra.
+Qed.
+
+(** The per-cell constant b of the kernels and of the reference. *)
+Definition b_kernel (ke kl g : R) : R :=
+  u64 * (2 * ke + 2 * kl + 4) * g + (2 * ke + 2 * kl + 5) * eta64 * (1 + g).
+Definition b_reference (ke kl g : R) : R :=
+  u64 * (2 * ke + 2 * kl + 4) * g + (2 * ke + 2 * kl + 6) * eta64 * (1 + g).
+
+(** THEOREM (whole DP, fast kernels): for gamma in (0, 2^1022], |theta_i| <= Theta and any
+    eps >= 0 with
+      (u (1 + u) + u) n (Theta + gamma ln 2 + eps) + u eta + b_kernel + eta <= eps
+    (u = 2^-53, eta = 2^-1075), the f64 DP of the kernels (additions p = V + theta rounded,
+    kernel_smax at every cell) is within n eps of the exact shannon DP at every cell. *)
+Theorem shannon_kernel_dp_error : forall choice expf ln1pf ke kl g m l Th eps c,
+  0 <= ke <= 4 -> 0 <= kl <= 4 -> 0 < g -> g * eta64 <= u64 ->
+  (forall x, x <= 0 -> 0 <= expf x /\
+     Rabs (expf x - exp x) <= (2 * ke) * u64 * exp x + (2 * ke) * eta64) ->
+  (forall y, 0 <= y -> Rabs (ln1pf y - ln (1 + y)) <= (2 * kl) * u64 * ln (1 + y) + (2 * kl) * eta64) ->
+  0 <= Th -> Forall (fun it => Rabs (fst it) <= Th) l -> 0 <= eps ->
+  (u64 * (1 + u64) + u64) * (INR (length l) * (Th + g * ln 2 + eps)) + u64 * eta64
+    + b_kernel ke kl g + eta64 <= eps ->
+  close (INR (length l) * eps) (Vdp g m l c)
+    (Fdp (kernel_smax choice expf ln1pf g) (fun x y => RN choice (x + y)) m l c).
+Proof.
+  intros choice expf ln1pf ke kl g m l Th eps c Hke Hkl Hg Hge Hexp Hln HTh Hth Heps Hfix.
+  pose proof u64_small as Hu. pose proof eta64_small as He.
+  rewrite Vdp_is_Rdp.
+  assert (Hl2 : 0 < ln 2) by (rewrite <- ln_1; apply ln_increasing; lra).
+  apply (dp_error _ _ _ m u64 (b_kernel ke kl g) u64 eta64 Th (g * ln 2) eps); auto; try lra.
+  - apply smax_lip. exact Hg.
+  - intros s p. apply shannon_gap_H. exact Hg.
+  - apply Rmult_le_pos; lra.
+  - intros s p. unfold kernel_smax.
+    pose proof (shannon_kernel_cell choice expf ln1pf ke kl g s p Hke Hkl Hg Hge Hexp Hln) as K.
+    cbv zeta in K. pose proof (Rabs_Rmax_le s p).
+    assert (u64 * Rabs (Rmax s p) <= u64 * Rmax (Rabs s) (Rabs p)) by (apply Rmult_le_compat_l; lra).
+    unfold b_kernel. lra.
+  - intros x y. apply RN_error.
+  - unfold b_kernel. apply Rplus_le_le_0_compat; repeat apply Rmult_le_pos; lra.
+Qed.
+
+(** THEOREM (whole DP, f64 reference): the same with reference_smax and b_reference. *)
+Theorem shannon_reference_dp_error : forall choice expf ln1pf ke kl g m l Th eps c,
+  0 <= ke <= 4 -> 0 <= kl <= 4 -> 0 < g ->
+  (forall x, x <= 0 -> 0 <= expf x /\
+     Rabs (expf x - exp x) <= (2 * ke) * u64 * exp x + (2 * ke) * eta64) ->
+  (forall y, 0 <= y -> Rabs (ln1pf y - ln (1 + y)) <= (2 * kl) * u64 * ln (1 + y) + (2 * kl) * eta64) ->
+  0 <= Th -> Forall (fun it => Rabs (fst it) <= Th) l -> 0 <= eps ->
+  (u64 * (1 + u64) + u64) * (INR (length l) * (Th + g * ln 2 + eps)) + u64 * eta64
+    + b_reference ke kl g + eta64 <= eps ->
+  close (INR (length l) * eps) (Vdp g m l c)
+    (Fdp (reference_smax choice expf ln1pf g) (fun x y => RN choice (x + y)) m l c).
+Proof.
+  intros choice expf ln1pf ke kl g m l Th eps c Hke Hkl Hg Hexp Hln HTh Hth Heps Hfix.
+  pose proof u64_small as Hu. pose proof eta64_small as He.
+  rewrite Vdp_is_Rdp.
+  assert (Hl2 : 0 < ln 2) by (rewrite <- ln_1; apply ln_increasing; lra).
+  apply (dp_error _ _ _ m u64 (b_reference ke kl g) u64 eta64 Th (g * ln 2) eps); auto; try lra.
+  - apply smax_lip. exact Hg.
+  - intros s p. apply shannon_gap_H. exact Hg.
+  - apply Rmult_le_pos; lra.
+  - intros s p. unfold reference_smax.
+    pose proof (shannon_reference_cell choice expf ln1pf ke kl g s p Hke Hkl Hg Hexp Hln) as K.
+    cbv zeta in K. pose proof (Rabs_Rmax_le s p).
+    assert (u64 * Rabs (Rmax s p) <= u64 * Rmax (Rabs s) (Rabs p)) by (apply Rmult_le_compat_l; lra).
+    unfold b_reference. lra.
+  - intros x y. apply RN_error.
+  - unfold b_reference. apply Rplus_le_le_0_compat; repeat apply Rmult_le_pos; lra.
+Qed.
+
+(** THEOREM (whole DP, hard max, gamma = 0): only the additions p = V + theta round. *)
+Theorem hard_dp_error : forall choice m l Th eps c,
+  0 <= Th -> Forall (fun it => Rabs (fst it) <= Th) l -> 0 <= eps ->
+  u64 * (INR (length l) * (Th + eps)) + eta64 <= eps ->
+  close (INR (length l) * eps) (Rdp Rmax m l c) (Fdp Rmax (fun x y => RN choice (x + y)) m l c).
+Proof.
+  intros choice m l Th eps c HTh Hth Heps Hfix.
+  pose proof u64_small as Hu. pose proof eta64_small as He.
+  apply (dp_error _ _ _ m 0 0 u64 eta64 Th 0 eps); auto; try lra.
+  all: try solve [exact Rmax_lip | intros s p; lra | intros x y; apply RN_error].
+  all: try (intros s p; rewrite Rminus_diag_eq, Rabs_R0 by reflexivity;
+            pose proof (Rmax_l (Rabs s) (Rabs p)); pose proof (Rabs_pos s); lra).
+  all: try (replace (0 * (1 + u64) + u64) with u64 by ring; rewrite Rplus_0_r; lra).
+Qed.
