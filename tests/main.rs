@@ -5,6 +5,7 @@ mod backends;
 mod certified;
 mod cli;
 mod common;
+mod error_bound;
 mod fuzz_replay;
 mod hostile;
 mod ilp;
