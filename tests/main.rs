@@ -11,5 +11,6 @@ mod hostile;
 mod ilp;
 mod num;
 mod oracles;
+mod proof_mirrors;
 mod reference;
 mod submod;
