@@ -267,3 +267,9 @@ Locate DPError.shannon_reference_dp_error.
 Print Assumptions DPError.shannon_reference_dp_error.
 Locate DPError.hard_dp_error.
 Print Assumptions DPError.hard_dp_error.
+
+From DiffKnap Require Import Sviridenko.
+Locate Sviridenko.completion_good.
+Print Assumptions Sviridenko.completion_good.
+Locate Sviridenko.sviridenko_ratio.
+Print Assumptions Sviridenko.sviridenko_ratio.
