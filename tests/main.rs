@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod error_bound;
 mod fuzz_replay;
+mod harness;
 mod hostile;
 mod ilp;
 mod num;
