@@ -23,6 +23,7 @@ pub mod cli;
 pub mod corpus;
 pub mod dp;
 pub mod error;
+pub mod error_bound;
 pub mod harness;
 pub mod instance;
 pub mod jsonl;
