@@ -2,7 +2,7 @@
 //!
 //! `cargo run --release --example submod_bench [-- --dump DIR]`
 //!
-//! Instances (all from SplitMix64 with fixed seeds, values in `f64`):
+//! Instances (all from `diffknap::rng::Rng` with fixed seeds, values in `f64`):
 //! * facility location: n = 5,000 items, 500 customers, values uniform in [0, 1),
 //!   costs uniform in [1, 10), budget 100;
 //! * weighted coverage: n = 5,000 items, 50,000 atoms, each item covers 30 uniform atoms,
@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use diffknap::submod::functions::{FacilityLocation, WeightedCoverage};
 use diffknap::submod::greedy::{density_greedy, greedy_max, greedy_singleton, lazy_density_greedy};
-use diffknap::submod::{Knapsack, SetFunction, Solution, SplitMix64};
+use diffknap::submod::{Knapsack, Rng, SetFunction, Solution};
 
 const N: usize = 5_000;
 const CUSTOMERS: usize = 500;
@@ -29,8 +29,8 @@ const ATOMS: usize = 50_000;
 const PER_SET: usize = 30;
 const BUDGET: f64 = 100.0;
 
-fn costs(rng: &mut SplitMix64) -> Vec<f64> {
-    (0..N).map(|_| 1.0 + 9.0 * rng.next_f64()).collect()
+fn costs(rng: &mut Rng) -> Vec<f64> {
+    (0..N).map(|_| 1.0 + 9.0 * rng.uniform()).collect()
 }
 
 fn report(name: &str, alg: &str, s: &Solution<f64>, secs: f64) {
@@ -93,15 +93,15 @@ fn main() {
         .position(|a| a == "--dump")
         .and_then(|i| args.get(i + 1).cloned());
 
-    let mut rng = SplitMix64::new(20_260_521);
+    let mut rng = Rng::seed(20_260_521);
     let values: Vec<Vec<f64>> = (0..N)
-        .map(|_| (0..CUSTOMERS).map(|_| rng.next_f64()).collect())
+        .map(|_| (0..CUSTOMERS).map(|_| rng.uniform()).collect())
         .collect();
     let fl_costs = costs(&mut rng);
     let fl = FacilityLocation::new(values.clone()).expect("valid");
     let fl_k = Knapsack::new(fl_costs.clone(), BUDGET).expect("valid");
 
-    let mut rng = SplitMix64::new(7_777);
+    let mut rng = Rng::seed(7_777);
     let sets: Vec<Vec<usize>> = (0..N)
         .map(|_| {
             (0..PER_SET)
@@ -109,7 +109,7 @@ fn main() {
                 .collect()
         })
         .collect();
-    let weights: Vec<f64> = (0..ATOMS).map(|_| rng.next_f64()).collect();
+    let weights: Vec<f64> = (0..ATOMS).map(|_| rng.uniform()).collect();
     let cv_costs = costs(&mut rng);
     let cv = WeightedCoverage::new(sets.clone(), weights.clone()).expect("valid");
     let cv_k = Knapsack::new(cv_costs.clone(), BUDGET).expect("valid");
@@ -119,11 +119,11 @@ fn main() {
     run_all("coverage", &cv, &cv_k);
 
     const SQUARE: usize = 2_000;
-    let mut rng = SplitMix64::new(4_242);
+    let mut rng = Rng::seed(4_242);
     let square: Vec<Vec<f64>> = (0..SQUARE)
-        .map(|_| (0..SQUARE).map(|_| rng.next_f64()).collect())
+        .map(|_| (0..SQUARE).map(|_| rng.uniform()).collect())
         .collect();
-    let sq_costs: Vec<f64> = (0..SQUARE).map(|_| 1.0 + 9.0 * rng.next_f64()).collect();
+    let sq_costs: Vec<f64> = (0..SQUARE).map(|_| 1.0 + 9.0 * rng.uniform()).collect();
     let sq = FacilityLocation::new(square.clone()).expect("valid");
     let sq_k = Knapsack::new(sq_costs.clone(), BUDGET).expect("valid");
     let unit = WeightedCoverage::new(sets.clone(), vec![1.0; ATOMS]).expect("valid");

@@ -29,7 +29,7 @@ use diffknap::submod::opt::{
 };
 use diffknap::submod::rounding::{is_fractional, pair_round, pair_step, pick_pair};
 use diffknap::submod::validate::check_function;
-use diffknap::submod::{Field, Knapsack, SetFunction, SplitMix64, Value};
+use diffknap::submod::{Field, Knapsack, Rng, SetFunction, Value};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use proptest::prelude::*;
@@ -185,7 +185,7 @@ proptest! {
         seed in any::<u64>(),
         budget in 0i64..=30,
     ) {
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = Rng::seed(seed);
         let f = BudgetAdditive::new(w.iter().map(|&x| x as i128).collect(), cap as i128).unwrap();
         let costs = (0..w.len()).map(|_| 1 + rng.below(10) as i128).collect();
         let k = Knapsack::new(costs, budget as i128).unwrap();
@@ -209,17 +209,17 @@ proptest! {
     /// reproduce naive greedy there too.
     #[test]
     fn lazy_matches_naive_in_f64(seed in any::<u64>(), n in 1usize..60, m in 1usize..40) {
-        let mut rng = SplitMix64::new(seed);
-        let values: Vec<Vec<f64>> = (0..n).map(|_| (0..m).map(|_| rng.next_f64()).collect()).collect();
-        let costs: Vec<f64> = (0..n).map(|_| 0.5 + 3.0 * rng.next_f64()).collect();
-        let k = Knapsack::new(costs, 1.0 + 10.0 * rng.next_f64()).unwrap();
+        let mut rng = Rng::seed(seed);
+        let values: Vec<Vec<f64>> = (0..n).map(|_| (0..m).map(|_| rng.uniform()).collect()).collect();
+        let costs: Vec<f64> = (0..n).map(|_| 0.5 + 3.0 * rng.uniform()).collect();
+        let k = Knapsack::new(costs, 1.0 + 10.0 * rng.uniform()).unwrap();
         let f = FacilityLocation::new(values).unwrap();
         let a = density_greedy(&f, &k).unwrap();
         let b = lazy_density_greedy(&f, &k).unwrap();
         prop_assert_eq!(&a.set, &b.set);
         prop_assert!(b.queries <= a.queries);
         let sets: Vec<Vec<usize>> = (0..n).map(|_| (0..4).map(|_| rng.below(m as u64) as usize).collect()).collect();
-        let g = WeightedCoverage::new(sets, (0..m).map(|_| rng.next_f64()).collect()).unwrap();
+        let g = WeightedCoverage::new(sets, (0..m).map(|_| rng.uniform()).collect()).unwrap();
         let a = density_greedy(&g, &k).unwrap();
         let b = lazy_density_greedy(&g, &k).unwrap();
         prop_assert_eq!(&a.set, &b.set);
@@ -320,7 +320,7 @@ proptest! {
 
     #[test]
     fn generated_functions_are_monotone_submodular(d in coverage_data(8), e in facility_data(8), seed in any::<u64>()) {
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = Rng::seed(seed);
         let (f, _) = d.build::<i128>();
         prop_assert_eq!(check_function(&f, 50, 0.0, &mut rng), Ok(()));
         let (g, _) = e.build::<i128>();
@@ -339,7 +339,7 @@ proptest! {
 
 #[test]
 fn sampled_validation_above_ten_items() {
-    let mut rng = SplitMix64::new(3);
+    let mut rng = Rng::seed(3);
     let sets: Vec<Vec<usize>> = (0..14).map(|i| vec![i % 5, (i * 7) % 11]).collect();
     let f = WeightedCoverage::new(sets, vec![1i128; 11]).unwrap();
     assert_eq!(check_function(&f, 200, 0.0, &mut rng), Ok(()));
@@ -355,7 +355,7 @@ fn sampled_validation_above_ten_items() {
 
 // ---------------------------------------------------------------- multilinear extension
 
-fn random_point(n: usize, rng: &mut SplitMix64) -> Vec<BigRational> {
+fn random_point(n: usize, rng: &mut Rng) -> Vec<BigRational> {
     (0..n)
         .map(|_| match rng.below(4) {
             0 => rat(0, 1),
@@ -370,7 +370,7 @@ proptest! {
 
     #[test]
     fn multilinear_closed_forms_match_enumeration(d in coverage_data(7), e in facility_data(7), seed in any::<u64>()) {
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = Rng::seed(seed);
         let (f, _) = d.build::<BigRational>();
         let x = random_point(f.ground_size(), &mut rng);
         prop_assert_eq!(f.multilinear(&x), multilinear_by_enumeration(&f, &x).unwrap());
@@ -404,7 +404,7 @@ proptest! {
 
 #[test]
 fn sampled_multilinear_within_hoeffding_bound() {
-    let mut rng = SplitMix64::new(11);
+    let mut rng = Rng::seed(11);
     let sets: Vec<Vec<usize>> = (0..8).map(|i| vec![i % 4, (i * 3) % 7, 7]).collect();
     let f = WeightedCoverage::new(sets, (1..=8).map(|w| w as f64).collect()).unwrap();
     let x: Vec<f64> = (0..8).map(|i| (i as f64 + 1.0) / 10.0).collect();
@@ -456,7 +456,7 @@ proptest! {
 
     #[test]
     fn pair_rounding_preserves_cost_and_mean(d in coverage_data(6), e in facility_data(6), seed in any::<u64>()) {
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = Rng::seed(seed);
         let (f, _) = d.build::<BigRational>();
         let (g, _) = e.build::<BigRational>();
         for n in [f.ground_size(), g.ground_size()] {
@@ -567,7 +567,7 @@ proptest! {
         for (eps, eps_r) in [(0.5, rat(1, 2)), (0.1, rat(1, 10))] {
             let opts = ContinuousGreedyOptions::new(eps).unwrap();
             let bound = (rat(ONE_MINUS_INV_E_NUM as i64, GIGA as i64) - eps_r) * to_rat(&opt.value);
-            let mut rng = SplitMix64::new(seed);
+            let mut rng = Rng::seed(seed);
             let s = continuous_greedy(&f, &k, eps, &mut rng).unwrap();
             // Feasible, honest, at most OPT.
             prop_assert!(k.is_feasible(&s.set));
@@ -705,7 +705,7 @@ proptest! {
         // Sparse instances have zero-value seeds (T = 1 then) and items above the budget.
         let (f, k) = if use_sparse { sparse.build::<BigRational>() } else { dense.build::<BigRational>() };
         let n = f.ground_size();
-        let mut rng = SplitMix64::new(pick);
+        let mut rng = Rng::seed(pick);
         for g in 1..=3usize.min(n) {
             // A random feasible seed of size g, if the first draw is feasible.
             let mut seed: Vec<usize> = Vec::new();
@@ -748,13 +748,13 @@ proptest! {
     fn extension_backends_agree_inside_algorithms(d in dense_coverage_data(6), seed in any::<u64>()) {
         let (f, k) = d.build::<BigRational>();
         let t = ByEnumeration(ExplicitTable::from_function(&f).unwrap());
-        let a = continuous_greedy(&f, &k, 0.5, &mut SplitMix64::new(seed)).unwrap();
-        let b = continuous_greedy(&t, &k, 0.5, &mut SplitMix64::new(seed)).unwrap();
+        let a = continuous_greedy(&f, &k, 0.5, &mut Rng::seed(seed)).unwrap();
+        let b = continuous_greedy(&t, &k, 0.5, &mut Rng::seed(seed)).unwrap();
         prop_assert_eq!(&a, &b);
         let mut o = EneNguyenOptions::new(0.5).unwrap();
         o.large_guesses = 1;
-        let a = ene_nguyen_with(&f, &k, o, &mut SplitMix64::new(seed)).unwrap();
-        let b = ene_nguyen_with(&t, &k, o, &mut SplitMix64::new(seed)).unwrap();
+        let a = ene_nguyen_with(&f, &k, o, &mut Rng::seed(seed)).unwrap();
+        let b = ene_nguyen_with(&t, &k, o, &mut Rng::seed(seed)).unwrap();
         prop_assert_eq!(&a, &b);
     }
 }
@@ -763,7 +763,7 @@ proptest! {
 fn continuous_greedy_refuses_huge_requests() {
     let f = Modular::new(vec![1.0f64; 400]).unwrap();
     let k = Knapsack::new(vec![1.0; 400], 10.0).unwrap();
-    let mut rng = SplitMix64::new(0);
+    let mut rng = Rng::seed(0);
     assert!(continuous_greedy(&f, &k, 0.1, &mut rng).is_err());
     assert!(continuous_greedy(&f, &k, 1.5, &mut rng).is_err());
 }
@@ -792,7 +792,7 @@ fn continuous_greedy_bounds_and_options_by_hand() {
     // Invalid options are typed errors naming the parameter, before any work.
     let f = Modular::new(vec![rat(1, 1), rat(2, 1)]).unwrap();
     let k = Knapsack::new(vec![rat(1, 1), rat(1, 1)], rat(1, 1)).unwrap();
-    let mut rng = SplitMix64::new(1);
+    let mut rng = Rng::seed(1);
     for (opts, name) in [
         (o(0.0, 1, None), "epsilon"),
         (o(1.0, 1, None), "epsilon"),
@@ -872,7 +872,7 @@ proptest! {
         let (f, k) = d.build::<BigRational>();
         let mut o = EneNguyenOptions::new(0.5).unwrap();
         o.large_guesses = 1;
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = Rng::seed(seed);
         let s = ene_nguyen_with(&f, &k, o, &mut rng).unwrap();
         prop_assert!(k.is_feasible(&s.set));
         prop_assert_eq!(f.value(&s.set), s.value.clone());
@@ -895,7 +895,7 @@ proptest! {
         let (f, k) = d.build::<BigRational>();
         let o = EneNguyenOptions::new(0.5).unwrap();
         prop_assert_eq!(o.large_guesses, 8);
-        let s = ene_nguyen_with(&f, &k, o, &mut SplitMix64::new(seed)).unwrap();
+        let s = ene_nguyen_with(&f, &k, o, &mut Rng::seed(seed)).unwrap();
         prop_assert!(k.is_feasible(&s.set));
         prop_assert_eq!(f.value(&s.set), s.value.clone());
         prop_assert!(s.value <= to_rat(&opt));
@@ -916,7 +916,7 @@ fn ene_nguyen_faithful_parameters_run_on_tiny_instances_and_refuse_large_ones() 
     let opt = brute_force(&f, &k).unwrap().value;
     let o = EneNguyenOptions::new(0.5).unwrap();
     assert_eq!(o.large_guesses, 8);
-    let mut rng = SplitMix64::new(5);
+    let mut rng = Rng::seed(5);
     let s = ene_nguyen_with(&f, &k, o, &mut rng).unwrap();
     assert!(k.is_feasible(&s.set));
     assert!(s.value >= (rat(ONE_MINUS_INV_E_NUM as i64, GIGA as i64) - rat(1, 2)) * opt);
@@ -968,7 +968,7 @@ proptest! {
 
     #[test]
     fn certificate_bounds_opt(d in coverage_data(9), e in facility_data(9), seed in any::<u64>()) {
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = Rng::seed(seed);
         let (f, k) = d.build::<i128>();
         let opt = brute_force(&f, &k).unwrap().value;
         let s: Vec<usize> = (0..f.ground_size()).filter(|_| rng.below(2) == 1).collect();
@@ -1222,7 +1222,7 @@ fn cli_float_kinds_are_finite() {
 #[test]
 fn cli_survives_random_lines() {
     use serde_json::{Value as J, json};
-    let mut rng = SplitMix64::new(99);
+    let mut rng = Rng::seed(99);
     let nums = [
         json!(0),
         json!(1),
@@ -1237,7 +1237,7 @@ fn cli_survives_random_lines() {
         json!("x"),
         json!(null),
     ];
-    let mut num = |rng: &mut SplitMix64| nums[rng.below(nums.len() as u64) as usize].clone();
+    let mut num = |rng: &mut Rng| nums[rng.below(nums.len() as u64) as usize].clone();
     let algs = [
         "density_greedy",
         "lazy_density_greedy",
@@ -1252,7 +1252,7 @@ fn cli_survives_random_lines() {
     ];
     for i in 0..300 {
         let n = rng.below(6) as usize;
-        let len = |rng: &mut SplitMix64, k: usize| if rng.below(10) == 0 { k + 1 } else { k };
+        let len = |rng: &mut Rng, k: usize| if rng.below(10) == 0 { k + 1 } else { k };
         let kind = [
             "coverage",
             "facility_location",
@@ -1265,10 +1265,9 @@ fn cli_survives_random_lines() {
         ][rng.below(8) as usize];
         let mut f = serde_json::Map::new();
         f.insert("kind".into(), json!(kind));
-        let row = |rng: &mut SplitMix64,
-                   num: &mut dyn FnMut(&mut SplitMix64) -> J,
-                   k: usize|
-         -> J { J::Array((0..k).map(|_| num(rng)).collect()) };
+        let row = |rng: &mut Rng, num: &mut dyn FnMut(&mut Rng) -> J, k: usize| -> J {
+            J::Array((0..k).map(|_| num(rng)).collect())
+        };
         match kind {
             "coverage" => {
                 let sets: Vec<Vec<u64>> = (0..n)
@@ -1417,7 +1416,7 @@ fn ene_nguyen_parameters_by_hand() {
                     large_guesses,
                     max_nodes: 1_000_000,
                 };
-                ene_nguyen_with(&f, &k, opts, &mut SplitMix64::new(3))
+                ene_nguyen_with(&f, &k, opts, &mut Rng::seed(3))
             })
             .unwrap()
             .join()
@@ -1445,7 +1444,7 @@ fn ene_nguyen_parameters_by_hand() {
             large_guesses: 1,
             max_nodes,
         };
-        ene_nguyen_with(&f, &k, opts, &mut SplitMix64::new(3))
+        ene_nguyen_with(&f, &k, opts, &mut Rng::seed(3))
     };
     assert!(nodes(5).is_ok());
     assert!(matches!(nodes(4), Err(SubmodError::TooLarge(_))));
@@ -1463,7 +1462,7 @@ fn ene_nguyen_small_value_phase_by_hand() {
         large_guesses: 0,
         max_nodes: 1000,
     };
-    let s = ene_nguyen_with(&f, &k, opts, &mut SplitMix64::new(9)).unwrap();
+    let s = ene_nguyen_with(&f, &k, opts, &mut Rng::seed(9)).unwrap();
     assert_eq!((s.set.clone(), s.value.clone()), (vec![0], rat(1, 1)));
     // Extension evaluations, level by level (each greedy round evaluates F(y) once and
     // F(y + e) for every small item with x_e = y_e = 0 that fits; item 2's gain is 0, so it
@@ -1737,7 +1736,7 @@ fn sampled_extension_by_hand() {
     // half_width = 5 sqrt(ln(2 / delta) / (2 samples)).
     let f = Modular::new(vec![1.0f64, 2.0, 4.0]).unwrap();
     let x = [0.5, 0.0, 1.0];
-    let mut rng = SplitMix64::new(17);
+    let mut rng = Rng::seed(17);
     let est = multilinear_sampled(&f, &x, 2000, 0.5, &mut rng).unwrap();
     let hw = 5.0 * (4f64.ln() / 4000.0).sqrt();
     assert!((est.half_width - hw).abs() <= 1e-12, "{est:?} vs {hw}");
@@ -1777,7 +1776,7 @@ fn ene_nguyen_large_value_phase_by_hand() {
         large_guesses: 1,
         max_nodes: 1000,
     };
-    let s = ene_nguyen_with(&f, &k, opts, &mut SplitMix64::new(5)).unwrap();
+    let s = ene_nguyen_with(&f, &k, opts, &mut Rng::seed(5)).unwrap();
     assert_eq!((s.set.clone(), s.value.clone()), (vec![0], rat(1, 1)));
     assert_eq!(s.extension_queries, 11);
 }

@@ -49,9 +49,9 @@ use super::functions::{
 use super::greedy::{density_greedy, greedy_max, greedy_singleton, lazy_density_greedy};
 use super::multilinear::Multilinear;
 use super::opt::{brute_force, certificate, ilp_coverage, ilp_facility_location};
-use super::rng::SplitMix64;
 use super::validate::check_exhaustive;
 use super::value::Value;
+use crate::rng::Rng;
 
 const USAGE: &str = "usage: diffknap submod --algorithm NAME [--epsilon E] [--seed S] \
 [--large-guesses T] [--opt] [--input FILE]
@@ -515,7 +515,7 @@ fn run_any<F: Multilinear>(
     knap: &Knapsack<F::Value>,
     opts: &Options,
 ) -> Result<Solution<F::Value>, SubmodError> {
-    let mut rng = SplitMix64::new(opts.seed);
+    let mut rng = Rng::seed(opts.seed);
     match opts.algorithm {
         Algorithm::ContinuousGreedy => continuous_greedy_with(
             f,

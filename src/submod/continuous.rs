@@ -41,9 +41,9 @@ use super::enumeration::{for_each_seed, seed_count};
 use super::error::{Result, SubmodError};
 use super::function::{Counted, Knapsack, SetFunction, Solution};
 use super::multilinear::Multilinear;
-use super::rng::SplitMix64;
 use super::rounding::{is_fractional, pair_round};
 use super::value::{Field, Value};
+use crate::rng::Rng;
 
 /// Most extension evaluations a request may need (worst case, estimated before starting).
 pub const MAX_EXTENSION_EVALUATIONS: u64 = 20_000_000;
@@ -106,7 +106,7 @@ pub fn continuous_greedy<F: Multilinear>(
     f: &F,
     knap: &Knapsack<F::Value>,
     epsilon: f64,
-    rng: &mut SplitMix64,
+    rng: &mut Rng,
 ) -> Result<Solution<F::Value>> {
     continuous_greedy_with(f, knap, ContinuousGreedyOptions::new(epsilon)?, rng)
 }
@@ -132,7 +132,7 @@ pub fn continuous_greedy_with<F: Multilinear>(
     f: &F,
     knap: &Knapsack<F::Value>,
     opts: ContinuousGreedyOptions,
-    rng: &mut SplitMix64,
+    rng: &mut Rng,
 ) -> Result<Solution<F::Value>> {
     let n = f.ground_size();
     knap.check_len(n)?;

@@ -36,9 +36,9 @@ use super::continuous::integral_part;
 use super::error::{Result, SubmodError};
 use super::function::{Counted, Knapsack, SetFunction, Solution};
 use super::multilinear::Multilinear;
-use super::rng::SplitMix64;
 use super::rounding::pair_round;
 use super::value::{Field, Value};
+use crate::rng::Rng;
 
 /// Deepest search allowed (`P (t + 1)` levels; the recursion depth).
 pub const MAX_LEVELS: usize = 2_000;
@@ -80,7 +80,7 @@ pub fn ene_nguyen<F: Multilinear>(
     f: &F,
     knap: &Knapsack<F::Value>,
     epsilon: f64,
-    rng: &mut SplitMix64,
+    rng: &mut Rng,
 ) -> Result<Solution<F::Value>> {
     ene_nguyen_with(f, knap, EneNguyenOptions::new(epsilon)?, rng)
 }
@@ -104,7 +104,7 @@ impl<F: Multilinear> Search<'_, '_, F> {
         level: usize,
         x: Vec<F::Value>,
         spent: F::Value,
-        rng: &mut SplitMix64,
+        rng: &mut Rng,
     ) -> Result<()> {
         self.nodes += 1;
         if self.nodes > self.max_nodes {
@@ -239,7 +239,7 @@ pub fn ene_nguyen_with<F: Multilinear>(
     f: &F,
     knap: &Knapsack<F::Value>,
     opts: EneNguyenOptions,
-    rng: &mut SplitMix64,
+    rng: &mut Rng,
 ) -> Result<Solution<F::Value>> {
     let n = f.ground_size();
     knap.check_len(n)?;

@@ -39,12 +39,11 @@ pub mod functions;
 pub mod greedy;
 pub mod multilinear;
 pub mod opt;
-pub mod rng;
 pub mod rounding;
 pub mod validate;
 pub mod value;
 
+pub use crate::rng::Rng;
 pub use error::SubmodError;
 pub use function::{Counted, Knapsack, SetFunction, Solution};
-pub use rng::SplitMix64;
 pub use value::{Field, Value};

@@ -20,8 +20,8 @@ use super::functions::{
     BipartiteInfluence, BudgetAdditive, ConcaveOverModular, ExplicitTable, FacilityLocation,
     Modular, WeightedCoverage,
 };
-use super::rng::SplitMix64;
 use super::value::{Field, Value};
+use crate::rng::Rng;
 
 /// A set function whose multilinear extension can be evaluated (exactly, up to the
 /// arithmetic of its value type).
@@ -305,7 +305,7 @@ pub fn multilinear_sampled<F: SetFunction + ?Sized>(
     x: &[f64],
     samples: usize,
     delta: f64,
-    rng: &mut SplitMix64,
+    rng: &mut Rng,
 ) -> Result<SampledEstimate> {
     check_point(f.ground_size(), x)?;
     if samples == 0 {
@@ -327,7 +327,7 @@ pub fn multilinear_sampled<F: SetFunction + ?Sized>(
         let set: Vec<usize> = support
             .iter()
             .copied()
-            .filter(|&i| rng.next_f64() < x[i])
+            .filter(|&i| rng.uniform() < x[i])
             .collect();
         sum += f.value(&set).to_f64();
     }

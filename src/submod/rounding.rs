@@ -11,8 +11,8 @@
 //! second derivatives of the extension of a submodular function are `<= 0`), so `F` is convex
 //! along `d` and `E[F(x')] >= F(x)`.
 
-use super::rng::SplitMix64;
 use super::value::Field;
+use crate::rng::Rng;
 
 /// Both outcomes of one pair-rounding move and the probability of the first.
 #[derive(Clone, Debug, PartialEq)]
@@ -81,7 +81,7 @@ pub fn pick_pair<V: Field>(x: &[V], costs: &[V]) -> Option<(usize, usize)> {
 /// at most one coordinate is fractional. Returns the number of moves (`<=` the initial
 /// number of fractional coordinates minus one). `c . x` is preserved (exactly in exact
 /// arithmetic) and `E[x'] = x`.
-pub fn pair_round<V: Field>(x: &mut Vec<V>, costs: &[V], rng: &mut SplitMix64) -> usize {
+pub fn pair_round<V: Field>(x: &mut Vec<V>, costs: &[V], rng: &mut Rng) -> usize {
     let mut moves = 0;
     while let Some((a, b)) = pick_pair(x, costs) {
         let step = pair_step(x, costs, a, b);
