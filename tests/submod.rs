@@ -12,7 +12,9 @@ use diffknap::submod::continuous::{
     ContinuousGreedyOptions, MAX_EXTENSION_EVALUATIONS, continuous_greedy, continuous_greedy_with,
     fractional_point, integral_part, query_bounds,
 };
-use diffknap::submod::ene_nguyen::{EneNguyenOptions, ene_nguyen_with};
+use diffknap::submod::ene_nguyen::{
+    EneNguyenOptions, ene_nguyen_leaves, ene_nguyen_with, round_leaf,
+};
 use diffknap::submod::enumeration::{enumeration, sviridenko, threshold_enumeration};
 use diffknap::submod::functions::{
     BipartiteInfluence, BudgetAdditive, Concave, ConcaveOverModular, ExplicitTable,
@@ -27,7 +29,9 @@ use diffknap::submod::multilinear::{
 use diffknap::submod::opt::{
     brute_force, certificate, ilp_coverage, ilp_facility_location, nemhauser_wolsey,
 };
-use diffknap::submod::rounding::{is_fractional, pair_round, pair_step, pick_pair};
+use diffknap::submod::rounding::{
+    Coin, is_fractional, mass_round, mass_step, pair_round, pair_step, pick_pair,
+};
 use diffknap::submod::validate::check_function;
 use diffknap::submod::{Field, Knapsack, Rng, SetFunction, Value};
 use num_bigint::BigInt;
@@ -1765,7 +1769,7 @@ fn ene_nguyen_large_value_phase_by_hand() {
     // Extension evaluations in search order (a large level evaluates F(x) and F(x or e) for
     // the item if a step of it fits; a small level evaluates F(y) once and finds no item):
     //   L0 x=0: 2 -> L1 x=1/2: 1 -> L2 x=1/2: 2 -> L3 x=1: 1 (leaf {0}, value 1)
-    //                                            -> L3 x=1/2: 1 (leaf {}, after dropping it)
+    //                                            -> L3 x=1/2: 1 (leaf {0} or {}, 1/2 each)
     //          -> L1 x=0: 1 -> L2 x=0: 2 -> L3 x=1/2 already seen at that depth
     //                                    -> L3 x=0: 1 (leaf {})
     // Total 11; the best leaf is {0}.
@@ -1779,4 +1783,384 @@ fn ene_nguyen_large_value_phase_by_hand() {
     let s = ene_nguyen_with(&f, &k, opts, &mut Rng::seed(5)).unwrap();
     assert_eq!((s.set.clone(), s.value.clone()), (vec![0], rat(1, 1)));
     assert_eq!(s.extension_queries, 11);
+}
+
+// ---------------------------------------------------------------- Ene-Nguyen rounding (issue 16)
+
+/// A random source that follows a scripted path of choices and records the probability of
+/// the path; [`law`] uses it to enumerate every outcome of a randomised computation with its
+/// exact probability (depth-first over the tree of choices).
+struct Script {
+    path: Vec<bool>,
+    at: usize,
+    prob: BigRational,
+}
+
+impl Coin<BigRational> for Script {
+    fn flip(&mut self, p: &BigRational) -> bool {
+        assert!(*p >= rat(0, 1) && *p <= rat(1, 1), "probability {p}");
+        if self.at == self.path.len() {
+            self.path.push(true);
+        }
+        let b = self.path[self.at];
+        self.at += 1;
+        self.prob = &self.prob * if b { p.clone() } else { rat(1, 1) - p };
+        b
+    }
+}
+
+/// Every outcome of `run` (a function of its random choices only) with its probability;
+/// outcomes of probability zero are left out. The probabilities sum to 1 (asserted).
+fn law<T>(mut run: impl FnMut(&mut Script) -> T) -> Vec<(BigRational, T)> {
+    let mut out = Vec::new();
+    let mut path: Vec<bool> = Vec::new();
+    loop {
+        let mut s = Script {
+            path,
+            at: 0,
+            prob: rat(1, 1),
+        };
+        let t = run(&mut s);
+        assert_eq!(s.at, s.path.len(), "a scripted choice was not used");
+        if s.prob > rat(0, 1) {
+            out.push((s.prob.clone(), t));
+        }
+        path = s.path;
+        while path.last() == Some(&false) {
+            path.pop();
+        }
+        match path.last_mut() {
+            None => break,
+            Some(b) => *b = false,
+        }
+    }
+    let total: BigRational = out.iter().map(|(p, _)| p.clone()).sum();
+    assert_eq!(total, rat(1, 1));
+    out
+}
+
+/// `E[max_l X_l]` for independent discrete `X_l` given by their laws:
+/// `sum_v v (P(max <= v) - P(max < v))`, `P(max <= v) = prod_l P(X_l <= v)`.
+fn expected_max(laws: &[Vec<(BigRational, BigRational)>]) -> BigRational {
+    let mut values: Vec<BigRational> = laws
+        .iter()
+        .flat_map(|l| l.iter().map(|(_, v)| v.clone()))
+        .collect();
+    values.sort();
+    values.dedup();
+    let mut e = rat(0, 1);
+    let mut below = rat(0, 1);
+    for v in values {
+        let cdf: BigRational = laws
+            .iter()
+            .map(|l| {
+                l.iter()
+                    .filter(|(_, x)| *x <= v)
+                    .map(|(p, _)| p.clone())
+                    .sum::<BigRational>()
+            })
+            .product();
+        e += &v * (&cdf - &below);
+        below = cdf;
+    }
+    e
+}
+
+/// The exact expected value of `ene_nguyen_with`'s answer: the leaves are rounded
+/// independently and the best rounded leaf is returned, so it is `E[max over leaves]`.
+fn ene_nguyen_expectation<F: Multilinear<Value = BigRational>>(
+    f: &F,
+    k: &Knapsack<BigRational>,
+    o: EneNguyenOptions,
+) -> BigRational {
+    let mut leaves = ene_nguyen_leaves(f, k, o).unwrap();
+    leaves.sort();
+    leaves.dedup();
+    let mut laws: Vec<Vec<(BigRational, BigRational)>> = leaves
+        .iter()
+        .map(|x| {
+            law(|s| {
+                let set = round_leaf(x, k, s);
+                assert!(k.is_feasible(&set));
+                f.value(&set)
+            })
+        })
+        .collect();
+    // A leaf whose law is a point mass below another leaf's minimum cannot change the max.
+    let floor = laws
+        .iter()
+        .map(|l| l.iter().map(|(_, v)| v.clone()).min().unwrap())
+        .max()
+        .unwrap_or(rat(0, 1));
+    laws.retain(|l| l.iter().any(|(_, v)| *v > floor));
+    if laws.is_empty() {
+        return floor;
+    }
+    laws.push(vec![(rat(1, 1), floor)]);
+    expected_max(&laws)
+}
+
+/// The mass-preserving rounding on random points: exact law by enumeration of its random
+/// choices; mean kept, `E[F]` not decreased, outcomes integral, and the prefix property
+/// (sorted by cost, decreasing, ties by index, each prefix mass is the floor or the ceiling
+/// of that of `x`), hence the Abel-sum cost bound. Written without the library's code.
+fn check_mass_rounding(
+    x: &[BigRational],
+    costs: &[BigRational],
+    f: &WeightedCoverage<BigRational>,
+) {
+    let n = x.len();
+    let outcomes = law(|s| {
+        let mut y = x.to_vec();
+        mass_round(&mut y, costs, s);
+        y
+    });
+    for i in 0..n {
+        let mean: BigRational = outcomes.iter().map(|(p, y)| p * &y[i]).sum();
+        assert_eq!(mean, x[i], "coordinate {i}");
+    }
+    let ef: BigRational = outcomes.iter().map(|(p, y)| p * f.multilinear(y)).sum();
+    assert!(ef >= f.multilinear(x), "E[F] decreased");
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&i, &j| costs[j].cmp(&costs[i]).then(i.cmp(&j)));
+    let floor = |v: &BigRational| v.floor();
+    let ceil = |v: &BigRational| v.ceil();
+    // The Abel-sum bound: sum_k (c_k - c_{k+1}) ceil(X_k).
+    let mut bound = rat(0, 1);
+    let mut mass = rat(0, 1);
+    for (k, &i) in order.iter().enumerate() {
+        mass += &x[i];
+        let next = order.get(k + 1).map_or(rat(0, 1), |&j| costs[j].clone());
+        bound += (&costs[i] - next) * ceil(&mass);
+    }
+    for (_, y) in &outcomes {
+        assert!(
+            y.iter().all(|v| *v == rat(0, 1) || *v == rat(1, 1)),
+            "{y:?}"
+        );
+        let (mut xm, mut ym) = (rat(0, 1), rat(0, 1));
+        for &i in &order {
+            xm += &x[i];
+            ym += &y[i];
+            assert!(ym == floor(&xm) || ym == ceil(&xm), "prefix {ym} vs {xm}");
+        }
+        assert!(dot(costs, y) <= bound, "cost {} > {bound}", dot(costs, y));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mass_rounding_law(d in coverage_data(6), seed in any::<u64>()) {
+        let mut rng = Rng::seed(seed);
+        let (f, _) = d.build::<BigRational>();
+        let n = f.ground_size();
+        let x = random_point(n, &mut rng);
+        // Ties in cost are frequent (denominators 1 or 2, numerators 1..4).
+        let costs: Vec<BigRational> =
+            (0..n).map(|_| rat(rng.below(4) as i64 + 1, rng.below(2) as i64 + 1)).collect();
+        check_mass_rounding(&x, &costs, &f);
+        // One move by hand: mass of the pair kept, one endpoint integral, mean zero.
+        if let Some((a, b)) = pick_pair(&x, &costs) {
+            let s = mass_step(&x, a, b);
+            for y in [&s.up, &s.down] {
+                prop_assert_eq!(&y[a] + &y[b], &x[a] + &x[b]);
+                prop_assert!(!strictly_between_0_1(&y[a]) || !strictly_between_0_1(&y[b]));
+            }
+            let mean = &s.p_up * &s.up[a] + (rat(1, 1) - &s.p_up) * &s.down[a];
+            prop_assert_eq!(mean, x[a].clone());
+        }
+    }
+
+    /// The claim "cost <= c(OPT_1)": points built as Ene-Nguyen builds its large part. Part
+    /// `i` of `t` has a reference item `o_i`; in each of the `P` steps, pick `i` adds `1/P` to
+    /// an item no costlier than `o_i` (the cheapest item meeting the guessed marginal is never
+    /// costlier than `o_i`, which meets it), or to nothing. Every rounding outcome costs at
+    /// most `sum_i c(o_i)`.
+    #[test]
+    fn mass_rounding_cost_at_most_opt1(
+        costs in prop::collection::vec(1i64..=6, 2..=6),
+        t in 1usize..=3,
+        p in 1usize..=4,
+        seed in any::<u64>(),
+    ) {
+        let mut rng = Rng::seed(seed);
+        let n = costs.len();
+        let costs_r: Vec<BigRational> = costs.iter().map(|&c| rat(c, 1)).collect();
+        let mut x = vec![rat(0, 1); n];
+        let mut opt1 = rat(0, 1);
+        for _ in 0..t {
+            let o = rng.below(n as u64) as usize;
+            opt1 += &costs_r[o];
+            for _ in 0..p {
+                let cheaper: Vec<usize> = (0..n).filter(|&e| costs[e] <= costs[o]).collect();
+                if rng.below(4) == 0 {
+                    continue; // no item (a guess above every marginal)
+                }
+                let e = cheaper[rng.below(cheaper.len() as u64) as usize];
+                x[e] = (&x[e] + rat(1, p as i64)).min(rat(1, 1));
+            }
+        }
+        prop_assert!(dot(&costs_r, &x) <= opt1);
+        let outcomes = law(|s| {
+            let mut y = x.clone();
+            mass_round(&mut y, &costs_r, s);
+            y
+        });
+        for (_, y) in &outcomes {
+            prop_assert!(dot(&costs_r, y) <= opt1, "cost {} > c(OPT_1) = {opt1}", dot(&costs_r, y));
+        }
+    }
+}
+
+/// The reproducers of issue 16 (ratio 1/4 and 1/3 before the fix). Weights, costs, budget.
+fn ene_nguyen_reproducers() -> Vec<(Vec<i64>, Vec<i64>, i64, Vec<f64>)> {
+    vec![
+        (vec![4, 1], vec![100, 45], 100, vec![0.3, 0.25, 0.2]),
+        (vec![0, 3, 9], vec![9, 6, 8], 8, vec![0.25]),
+    ]
+}
+
+/// `(1 - 1/e - eps) OPT` with `1 - 1/e` rounded down and `eps` as the decimal it was written.
+fn ene_nguyen_bound(eps: f64, opt: &BigRational) -> BigRational {
+    let eps_r = rat((eps * 100.0).round() as i64, 100);
+    (rat(ONE_MINUS_INV_E_NUM as i64, GIGA as i64) - eps_r) * opt
+}
+
+#[test]
+fn ene_nguyen_reproducers_meet_the_bound_in_exact_expectation() {
+    for (w, c, b, epss) in ene_nguyen_reproducers() {
+        let f = Modular::new(w.iter().map(|&x| rat(x, 1)).collect()).unwrap();
+        let k = Knapsack::new(c.iter().map(|&x| rat(x, 1)).collect(), rat(b, 1)).unwrap();
+        let opt = brute_force(&f, &k).unwrap().value;
+        for eps in epss {
+            let o = EneNguyenOptions::new(eps).unwrap();
+            let e = ene_nguyen_expectation(&f, &k, o);
+            assert!(
+                e >= ene_nguyen_bound(eps, &opt),
+                "{w:?} eps {eps}: E = {e}, OPT = {opt}"
+            );
+            // Every seed (a run is the max over leaves, so it is never below the best leaf's
+            // worst outcome; here some leaf is integral and optimal).
+            for seed in 0..8 {
+                let s = ene_nguyen_with(&f, &k, o, &mut Rng::seed(seed)).unwrap();
+                assert!(k.is_feasible(&s.set));
+                assert!(
+                    s.value >= ene_nguyen_bound(eps, &opt),
+                    "{w:?} eps {eps} seed {seed}"
+                );
+            }
+        }
+    }
+    // The leaf of the report, x = (3/4, 1/4): the rounding gives {0} with probability 3/4.
+    let costs = vec![rat(100, 1), rat(45, 1)];
+    let k = Knapsack::new(costs, rat(100, 1)).unwrap();
+    let outcomes = law(|s| round_leaf(&[rat(3, 4), rat(1, 4)], &k, s));
+    assert_eq!(outcomes, vec![(rat(3, 4), vec![0]), (rat(1, 4), vec![1])],);
+}
+
+#[test]
+fn ene_nguyen_reproducers_through_the_command() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let exe = env!("CARGO_BIN_EXE_diffknap");
+    for (w, c, b, epss) in ene_nguyen_reproducers() {
+        for eps in epss {
+            let line = serde_json::json!({"id": 7, "function": {"kind": "modular", "weights": w},
+                "costs": c, "budget": b});
+            for seed in ["0", "1", "2"] {
+                let mut child = Command::new(exe)
+                    .args([
+                        "submod",
+                        "--algorithm",
+                        "ene_nguyen",
+                        "--opt",
+                        "--seed",
+                        seed,
+                    ])
+                    .args(["--epsilon", &eps.to_string()])
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .spawn()
+                    .unwrap();
+                writeln!(child.stdin.take().unwrap(), "{line}").unwrap();
+                let out = child.wait_with_output().unwrap();
+                assert_eq!(out.status.code(), Some(0));
+                let a: serde_json::Value =
+                    serde_json::from_str(String::from_utf8(out.stdout).unwrap().trim()).unwrap();
+                let (v, o) = (a["value"].as_i64().unwrap(), a["opt"].as_i64().unwrap());
+                let bound = ene_nguyen_bound(eps, &rat(o, 1));
+                assert!(rat(v, 1) >= bound, "{w:?} eps {eps} seed {seed}: {a}");
+            }
+        }
+    }
+}
+
+/// The guarantee at every accepted step size the faithful search can run, in exact
+/// expectation over the rounding, against brute-force OPT. Small instances (the faithful
+/// `t = ceil(1/eps^3)` makes the search deep), with costly items that the old rounding
+/// dropped and tie-heavy costs.
+#[test]
+fn ene_nguyen_guarantee_in_exact_expectation() {
+    let mut rng = Rng::seed(16);
+    let mut checked = 0;
+    for round in 0..40 {
+        let n = 2 + (round % 2);
+        let m = 1 + rng.below(4) as usize;
+        let sets: Vec<Vec<usize>> = (0..n)
+            .map(|_| (0..m).filter(|_| rng.below(2) == 1).collect())
+            .collect();
+        let weights: Vec<BigRational> = (0..m).map(|_| rat(rng.below(10) as i64, 1)).collect();
+        let costs: Vec<BigRational> = (0..n).map(|_| rat(rng.below(10) as i64 + 1, 1)).collect();
+        let budget = rat(rng.below(12) as i64 + 1, 1);
+        let f = WeightedCoverage::new(sets, weights).unwrap();
+        let k = Knapsack::new(costs, budget).unwrap();
+        let opt = brute_force(&f, &k).unwrap().value;
+        for eps in [0.5, 0.34, 0.3, 0.25] {
+            let o = EneNguyenOptions::new(eps).unwrap();
+            let e = ene_nguyen_expectation(&f, &k, o);
+            assert!(e <= opt);
+            assert!(
+                e >= ene_nguyen_bound(eps, &opt),
+                "round {round} eps {eps}: E = {e}, OPT = {opt}"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 160);
+}
+
+/// `ene_nguyen_with` is the best of `round_leaf` over `ene_nguyen_leaves`: checked with two
+/// deterministic coins (so the exact expectation above is the expectation of its answer).
+#[test]
+fn ene_nguyen_answer_is_best_rounded_leaf() {
+    struct Fixed(bool);
+    impl Coin<BigRational> for Fixed {
+        fn flip(&mut self, p: &BigRational) -> bool {
+            if self.0 {
+                *p >= rat(1, 2)
+            } else {
+                *p > rat(1, 2)
+            }
+        }
+    }
+    let f = WeightedCoverage::new(
+        vec![vec![0, 1], vec![1], vec![2], vec![0, 2]],
+        vec![rat(3, 1), rat(2, 1), rat(4, 1)],
+    )
+    .unwrap();
+    let k = Knapsack::new(vec![rat(5, 1), rat(2, 1), rat(3, 1), rat(4, 1)], rat(7, 1)).unwrap();
+    let o = EneNguyenOptions::new(0.5).unwrap();
+    let leaves = ene_nguyen_leaves(&f, &k, o).unwrap();
+    assert!(leaves.iter().any(|x| x.iter().any(strictly_between_0_1)));
+    for half in [true, false] {
+        let s = ene_nguyen_with(&f, &k, o, &mut Fixed(half)).unwrap();
+        let best = leaves
+            .iter()
+            .map(|x| f.value(&round_leaf(x, &k, &mut Fixed(half))))
+            .max()
+            .unwrap();
+        assert_eq!(s.value, best);
+    }
 }

@@ -15,9 +15,16 @@
 //!   the gain reaches about `eps w`. **Guesses enumerated:** every stopping point, i.e.
 //!   every prefix of that greedy run (each is the outcome of some `w`).
 //!
-//! At each leaf the fractional (large) coordinates are rounded by [`pair_round`] on the two
-//! costliest fractional items (cost preserved, mean preserved), the last fractional item is
-//! dropped, and the integral set is scored with one value query. The best leaf is returned.
+//! At each leaf the fractional (large) coordinates are rounded by [`mass_round`] as the
+//! authors present it: mass moves between the two costliest fractional items
+//! (`x' = x + delta (e_1 - e_2)`, `E[delta] = 0`), the total mass is kept and nothing is
+//! dropped (a last fractional coordinate becomes 1 with probability equal to its value). On
+//! the branch whose guesses are right, every outcome costs at most `c(OPT_1)` on the large
+//! items (the argument is in `docs/submodular.md`), so the leaf stays feasible; on other
+//! branches an outcome over the budget loses its costliest items until it fits
+//! ([`integral_part`]). Each rounded leaf is scored with one value query; the best is
+//! returned. The leaves are rounded independently ([`round_leaf`]), so the expected value of
+//! the answer is `E[max over leaves]`, which tests compute exactly from [`ene_nguyen_leaves`].
 //!
 //! Deviations, stated plainly: the paper's small-item threshold is `eps^2 (1 - c(OPT_1))`;
 //! `c(OPT_1)` is not among the guesses, so we use `eps^2` (of the normalised budget) and
@@ -36,9 +43,8 @@ use super::continuous::integral_part;
 use super::error::{Result, SubmodError};
 use super::function::{Counted, Knapsack, SetFunction, Solution};
 use super::multilinear::Multilinear;
-use super::rounding::pair_round;
+use super::rounding::{Coin, mass_round};
 use super::value::{Field, Value};
-use crate::rng::Rng;
 
 /// Deepest search allowed (`P (t + 1)` levels; the recursion depth).
 pub const MAX_LEVELS: usize = 2_000;
@@ -76,17 +82,29 @@ impl EneNguyenOptions {
 }
 
 /// [`ene_nguyen_with`] with the faithful [`EneNguyenOptions::new`]`(epsilon)`.
-pub fn ene_nguyen<F: Multilinear>(
+pub fn ene_nguyen<F: Multilinear, C: Coin<F::Value> + ?Sized>(
     f: &F,
     knap: &Knapsack<F::Value>,
     epsilon: f64,
-    rng: &mut Rng,
+    coin: &mut C,
 ) -> Result<Solution<F::Value>> {
-    ene_nguyen_with(f, knap, EneNguyenOptions::new(epsilon)?, rng)
+    ene_nguyen_with(f, knap, EneNguyenOptions::new(epsilon)?, coin)
 }
 
-struct Search<'c, 'f, F: Multilinear> {
-    cf: &'c Counted<'f, F>,
+/// Round one leaf point `x` of the search ([`mass_round`]) and return its integral set,
+/// repaired to fit the budget if needed ([`integral_part`]).
+pub fn round_leaf<V: Field, C: Coin<V> + ?Sized>(
+    x: &[V],
+    knap: &Knapsack<V>,
+    coin: &mut C,
+) -> Vec<usize> {
+    let mut y = x.to_vec();
+    mass_round(&mut y, knap.costs(), coin);
+    integral_part(&y, knap, &[])
+}
+
+struct Search<'c, F: Multilinear> {
+    cf: &'c F,
     knap: &'c Knapsack<F::Value>,
     small: Vec<bool>,
     step: F::Value,
@@ -95,17 +113,11 @@ struct Search<'c, 'f, F: Multilinear> {
     nodes: u64,
     max_nodes: u64,
     seen: HashSet<String>,
-    best: Option<(F::Value, Vec<usize>)>,
+    leaf: &'c mut dyn FnMut(Vec<F::Value>),
 }
 
-impl<F: Multilinear> Search<'_, '_, F> {
-    fn visit(
-        &mut self,
-        level: usize,
-        x: Vec<F::Value>,
-        spent: F::Value,
-        rng: &mut Rng,
-    ) -> Result<()> {
+impl<F: Multilinear> Search<'_, F> {
+    fn visit(&mut self, level: usize, x: Vec<F::Value>, spent: F::Value) -> Result<()> {
         self.nodes += 1;
         if self.nodes > self.max_nodes {
             return Err(SubmodError::TooLarge(format!(
@@ -120,17 +132,7 @@ impl<F: Multilinear> Search<'_, '_, F> {
             return Ok(());
         }
         if level == self.levels {
-            let mut x = x;
-            pair_round(&mut x, self.knap.costs(), rng);
-            let set = integral_part(&x, self.knap, &[]);
-            let v = self.cf.value(&set);
-            if self
-                .best
-                .as_ref()
-                .is_none_or(|(b, _)| v.cmp_value(b) == std::cmp::Ordering::Greater)
-            {
-                self.best = Some((v, set));
-            }
+            (self.leaf)(x);
             return Ok(());
         }
         let n = x.len();
@@ -185,9 +187,9 @@ impl<F: Multilinear> Search<'_, '_, F> {
                 let mut y = x.clone();
                 y[e] = y[e].add(&inc);
                 let s = spent.add(&costs[e].mul(&inc));
-                self.visit(level + 1, y, s, rng)?;
+                self.visit(level + 1, y, s)?;
             }
-            self.visit(level + 1, x, spent, rng)
+            self.visit(level + 1, x, spent)
         } else {
             // Small-value phase: density greedy on F over cheap items; branch on prefixes.
             let mut y = x.clone();
@@ -223,7 +225,7 @@ impl<F: Multilinear> Search<'_, '_, F> {
                 }
             }
             for (y, s) in prefixes {
-                self.visit(level + 1, y, s, rng)?;
+                self.visit(level + 1, y, s)?;
             }
             Ok(())
         }
@@ -235,13 +237,51 @@ impl<F: Multilinear> Search<'_, '_, F> {
 /// Queries: every extension evaluation is counted (each costs `O(1)` value queries for
 /// `O_eps(1)` fractional coordinates in the paper's accounting; here the closed form is used),
 /// plus one value query per leaf.
-pub fn ene_nguyen_with<F: Multilinear>(
+pub fn ene_nguyen_with<F: Multilinear, C: Coin<F::Value> + ?Sized>(
     f: &F,
     knap: &Knapsack<F::Value>,
     opts: EneNguyenOptions,
-    rng: &mut Rng,
+    coin: &mut C,
 ) -> Result<Solution<F::Value>> {
-    let n = f.ground_size();
+    let cf = Counted::new(f);
+    let mut best: Option<(F::Value, Vec<usize>)> = None;
+    let mut leaf = |x: Vec<F::Value>| {
+        let set = round_leaf(&x, knap, coin);
+        let v = cf.value(&set);
+        if best
+            .as_ref()
+            .is_none_or(|(b, _)| v.cmp_value(b) == std::cmp::Ordering::Greater)
+        {
+            best = Some((v, set));
+        }
+    };
+    search(&cf, knap, opts, &mut leaf)?;
+    let (v, set) = best.unwrap_or((F::Value::zero(), Vec::new()));
+    Ok(Solution::finish(&cf, knap, set, v))
+}
+
+/// The fractional points at the leaves of the search of [`ene_nguyen_with`], before rounding,
+/// in the order the search reaches them (each distinct point once per leaf level).
+///
+/// [`ene_nguyen_with`] returns the best of [`round_leaf`] over these points, each rounded
+/// with fresh random choices; tests use this to compute the exact expected value.
+pub fn ene_nguyen_leaves<F: Multilinear>(
+    f: &F,
+    knap: &Knapsack<F::Value>,
+    opts: EneNguyenOptions,
+) -> Result<Vec<Vec<F::Value>>> {
+    let mut out = Vec::new();
+    search(f, knap, opts, &mut |x| out.push(x))?;
+    Ok(out)
+}
+
+fn search<F: Multilinear>(
+    cf: &F,
+    knap: &Knapsack<F::Value>,
+    opts: EneNguyenOptions,
+    leaf: &mut dyn FnMut(Vec<F::Value>),
+) -> Result<()> {
+    let n = cf.ground_size();
     knap.check_len(n)?;
     if !(opts.epsilon > 0.0 && opts.epsilon < 1.0) {
         return Err(SubmodError::InvalidParameter {
@@ -249,7 +289,7 @@ pub fn ene_nguyen_with<F: Multilinear>(
             reason: format!("must be in (0, 1), got {}", opts.epsilon),
         });
     }
-    f.extension_supported()?;
+    cf.extension_supported()?;
     let p = (1.0 / opts.epsilon - 1e-9).ceil() as usize;
     let levels = opts
         .large_guesses
@@ -263,7 +303,6 @@ pub fn ene_nguyen_with<F: Multilinear>(
                 opts.epsilon, opts.large_guesses
             ))
         })?;
-    let cf = Counted::new(f);
     let b = knap.budget().to_f64();
     let small_limit = opts.epsilon * opts.epsilon * b;
     let small = knap
@@ -272,7 +311,7 @@ pub fn ene_nguyen_with<F: Multilinear>(
         .map(|c| c.to_f64() <= small_limit)
         .collect();
     let mut search = Search {
-        cf: &cf,
+        cf,
         knap,
         small,
         step: F::Value::from_ratio(1, p as i64),
@@ -281,9 +320,7 @@ pub fn ene_nguyen_with<F: Multilinear>(
         nodes: 0,
         max_nodes: opts.max_nodes,
         seen: HashSet::new(),
-        best: None,
+        leaf,
     };
-    search.visit(0, vec![F::Value::zero(); n], F::Value::zero(), rng)?;
-    let (v, set) = search.best.unwrap_or((F::Value::zero(), Vec::new()));
-    Ok(Solution::finish(&cf, knap, set, v))
+    search.visit(0, vec![F::Value::zero(); n], F::Value::zero())
 }
