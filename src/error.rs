@@ -60,6 +60,18 @@ pub enum Error {
         /// What went wrong.
         what: String,
     },
+    /// A request would exceed a work or size limit; checked before the work it bounds.
+    Limit {
+        /// The limit and what it bounds (for example `max_work: estimated operations of
+        /// sviridenko on n = 400 items`).
+        limit: String,
+        /// The estimated (or requested) amount.
+        value: u128,
+        /// The limit's current value.
+        budget: u128,
+        /// How to raise the limit (or avoid it).
+        how_to_raise: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -96,6 +108,16 @@ impl fmt::Display for Error {
             ),
             Error::Unsupported { what } => write!(f, "{what}"),
             Error::Solver { what } => write!(f, "solver: {what}"),
+            Error::Limit {
+                limit,
+                value,
+                budget,
+                how_to_raise,
+            } => write!(
+                f,
+                "{limit}: estimated {value}, over the limit of {budget} (checked before any \
+                 work); {how_to_raise}"
+            ),
         }
     }
 }

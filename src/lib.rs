@@ -27,6 +27,7 @@ pub mod instance;
 pub mod num;
 pub mod ops;
 pub mod oracle;
+pub mod progress;
 pub mod reg;
 pub mod rng;
 pub mod solve;

@@ -7,7 +7,8 @@
 
 use std::cmp::Ordering;
 
-use diffknap::submod::cli::{Options, cli_main, parse_args, process_line};
+use diffknap::progress::{NoProgress, Recorder};
+use diffknap::submod::cli::{cli_main, parse_args, process_line};
 use diffknap::submod::continuous::{
     ContinuousGreedyOptions, MAX_EXTENSION_EVALUATIONS, continuous_greedy, continuous_greedy_with,
     fractional_point, integral_part, query_bounds,
@@ -29,6 +30,7 @@ use diffknap::submod::multilinear::{
 use diffknap::submod::opt::{
     brute_force, certificate, ilp_coverage, ilp_facility_location, nemhauser_wolsey,
 };
+use diffknap::submod::request::{Algorithm, Options, answer, estimate};
 use diffknap::submod::rounding::{
     Coin, is_fractional, mass_round, mass_step, pair_round, pair_step, pick_pair,
 };
@@ -994,7 +996,7 @@ fn opts(alg: &str, opt: bool) -> Options {
     if opt {
         args.push("--opt".into());
     }
-    parse_args(&args).unwrap().unwrap()
+    parse_args(&args).unwrap().unwrap().options
 }
 
 #[test]
@@ -1439,7 +1441,8 @@ fn ene_nguyen_parameters_by_hand() {
     assert_eq!((s.set, s.value), (vec![], rat(0, 1)));
     assert!(matches!(run(0.5, 1000), Err(SubmodError::TooLarge(_))));
     // With t = 1, the single path has (t + 1) P = 4 levels, i.e. 5 nodes with the leaf: a node
-    // budget of 5 suffices, 4 does not.
+    // budget of 5 suffices, 4 does not (refused before the search by the node estimate, which
+    // is exact here: no item can ever be picked, so every level has one child).
     let f = Modular::new(vec![rat(1, 1)]).unwrap();
     let k = Knapsack::new(vec![rat(3, 1)], rat(1, 1)).unwrap();
     let nodes = |max_nodes| {
@@ -1451,7 +1454,15 @@ fn ene_nguyen_parameters_by_hand() {
         ene_nguyen_with(&f, &k, opts, &mut Rng::seed(3))
     };
     assert!(nodes(5).is_ok());
-    assert!(matches!(nodes(4), Err(SubmodError::TooLarge(_))));
+    match nodes(4) {
+        Err(SubmodError::Limit {
+            limit,
+            estimate,
+            budget,
+            ..
+        }) => assert_eq!((limit.as_str(), estimate, budget), ("max_nodes", 5, 4)),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
@@ -2015,7 +2026,9 @@ proptest! {
 }
 
 /// The reproducers of issue 16 (ratio 1/4 and 1/3 before the fix). Weights, costs, budget.
-fn ene_nguyen_reproducers() -> Vec<(Vec<i64>, Vec<i64>, i64, Vec<f64>)> {
+type Reproducer = (Vec<i64>, Vec<i64>, i64, Vec<f64>);
+
+fn ene_nguyen_reproducers() -> Vec<Reproducer> {
     vec![
         (vec![4, 1], vec![100, 45], 100, vec![0.3, 0.25, 0.2]),
         (vec![0, 3, 9], vec![9, 6, 8], 8, vec![0.25]),
@@ -2163,4 +2176,194 @@ fn ene_nguyen_answer_is_best_rounded_leaf() {
             .unwrap();
         assert_eq!(s.value, best);
     }
+}
+
+// ---------------------------------------------------------------- work estimates, limits, progress (issues 10, 16)
+
+fn request_opts(alg: Algorithm, eps: Option<f64>) -> Options {
+    let mut o = Options::new(alg);
+    if let Some(e) = eps {
+        o.epsilon = e;
+    }
+    o
+}
+
+/// The error of a request, which must be refused by a limit (a typed error, before any work:
+/// the limits are checked on estimates, so a refused request makes no query).
+fn refused_by(line: &serde_json::Value, o: &Options) -> (String, u128, u128) {
+    let rec = Recorder::default();
+    match answer(line, o, &rec) {
+        Err(diffknap::Error::Limit {
+            limit,
+            value,
+            budget,
+            how_to_raise,
+        }) => {
+            assert!(value > budget, "{limit}");
+            assert!(how_to_raise.contains("--max-"), "{how_to_raise}");
+            // Refused before the work: no progress phase was even started.
+            assert!(rec.starts.lock().unwrap().is_empty());
+            (limit, value, budget)
+        }
+        other => panic!("{}: expected a limit, got {other:?}", o.algorithm.name()),
+    }
+}
+
+#[test]
+fn hostile_requests_are_refused_by_estimates() {
+    // Ene-Nguyen at n = 40, 150, 2000 (previously refused after 200,000 search nodes).
+    for n in [40usize, 150, 2000] {
+        let line = serde_json::json!({"function": {"kind": "modular",
+            "weights": (0..n).map(|i| i % 7 + 1).collect::<Vec<_>>()},
+            "costs": (0..n).map(|i| i % 5 + 1).collect::<Vec<_>>(), "budget": 20});
+        let (limit, _, _) = refused_by(&line, &request_opts(Algorithm::EneNguyen, None));
+        assert!(
+            limit.starts_with("max_nodes") || limit.starts_with("max_work"),
+            "{limit}"
+        );
+    }
+    // A short concave-over-modular line under continuous greedy: each extension evaluation
+    // is a Poisson-binomial DP over sums up to 10^7.
+    let line: serde_json::Value = serde_json::from_str(
+        r#"{"function":{"kind":"concave_over_modular","concave":"sqrt","weights":[[999999],[999999],[999999],[999999],[999999],[999999],[999999],[999999],[999999],[999999]]},"costs":[1,1,1,1,1,1,1,1,1,1],"budget":5}"#,
+    )
+    .unwrap();
+    assert!(line.to_string().len() <= 255);
+    let (limit, _, _) = refused_by(&line, &request_opts(Algorithm::ContinuousGreedy, None));
+    assert!(limit.starts_with("max_work"), "{limit}");
+    // eps = 1e-19: the step count saturates instead of wrapping to zero, and is refused.
+    let small = serde_json::json!({"function": {"kind": "modular", "weights": [3, 2, 1, 4]},
+        "costs": [1, 1, 1, 1], "budget": 2});
+    refused_by(
+        &small,
+        &request_opts(Algorithm::ContinuousGreedy, Some(1e-19)),
+    );
+    let big = ContinuousGreedyOptions::new(1e-19).unwrap();
+    assert!(big.max_steps(4) >= 1 << 40);
+    // Enumeration with one-item seeds at n = 5000 (previously 265 s in silence).
+    let n = 5000;
+    let line = serde_json::json!({"function": {"kind": "coverage",
+        "sets": (0..n).map(|i| vec![i, i + 1, i + 2]).collect::<Vec<_>>(),
+        "atom_weights": vec![1; n + 2]}, "costs": vec![1; n], "budget": 10});
+    refused_by(&line, &request_opts(Algorithm::Enumeration1, None));
+    // Raising the limit admits the request (n = 60 with a tiny limit, then the default).
+    let n = 60;
+    let line = serde_json::json!({"function": {"kind": "modular", "weights": vec![2; n]},
+        "costs": vec![1; n], "budget": 3});
+    let mut o = request_opts(Algorithm::Enumeration1, None);
+    o.max_work = 1000;
+    let (_, value, budget) = refused_by(&line, &o);
+    assert_eq!(budget, 1000);
+    o.max_work = value as u64;
+    let a = answer(&line, &o, &NoProgress).unwrap();
+    assert_eq!(a["value"], 6);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Every algorithm's estimate bounds its actual queries and extension evaluations, and
+    /// the progress it reports (work done) never exceeds the estimated total.
+    #[test]
+    fn estimates_bound_the_actual_work(d in coverage_data(6), e in facility_data(5)) {
+        let (fc, kc) = d.build::<f64>();
+        let (ff, kf) = e.build::<f64>();
+        for alg in Algorithm::ALL {
+            for eps in [0.5, 0.3] {
+                let o = request_opts(alg, Some(eps));
+                let check_one = |est: diffknap::submod::work::Estimate, sol: diffknap::submod::Solution<f64>| {
+                    prop_assert!(sol.queries <= est.queries, "{}: {} > {}", alg.name(), sol.queries, est.queries);
+                    prop_assert!(sol.extension_queries <= est.extension_evaluations,
+                        "{}: {} > {}", alg.name(), sol.extension_queries, est.extension_evaluations);
+                    Ok(())
+                };
+                // (The faithful Ene-Nguyen search may be refused by its node estimate.)
+                let est = estimate(&fc, &kc, &o);
+                if let Some(sol) = run_library(alg, &fc, &kc, eps) {
+                    check_one(est.unwrap(), sol)?;
+                }
+                let est = estimate(&ff, &kf, &o);
+                if let Some(sol) = run_library(alg, &ff, &kf, eps) {
+                    check_one(est.unwrap(), sol)?;
+                }
+            }
+        }
+        // Progress through the request: one phase, totals = the estimate, done <= total.
+        let line = serde_json::json!({"function": {"kind": "coverage", "sets": d.sets,
+            "atom_weights": d.weights}, "costs": d.costs, "budget": d.budget});
+        for alg in Algorithm::ALL {
+            let rec = Recorder::default();
+            let o = request_opts(alg, None);
+            answer(&line, &o, &rec).unwrap();
+            let starts = rec.starts.lock().unwrap().clone();
+            prop_assert_eq!(starts.len(), 1);
+            prop_assert_eq!(starts[0].1.as_str(), alg.name());
+            prop_assert!(rec.sets.lock().unwrap().iter().all(|&s| s <= starts[0].0));
+            prop_assert_eq!(*rec.finishes.lock().unwrap(), 1);
+        }
+    }
+}
+
+/// Run an algorithm through its library function (not through the request layer); `None`
+/// if a limit refused it.
+fn run_library<F: Multilinear<Value = f64>>(
+    alg: Algorithm,
+    f: &F,
+    k: &Knapsack<f64>,
+    eps: f64,
+) -> Option<diffknap::submod::Solution<f64>> {
+    let mut rng = Rng::seed(1);
+    let r = match alg {
+        Algorithm::DensityGreedy => density_greedy(f, k),
+        Algorithm::LazyDensityGreedy => lazy_density_greedy(f, k),
+        Algorithm::GreedySingleton => greedy_singleton(f, k),
+        Algorithm::GreedyMax => greedy_max(f, k),
+        Algorithm::Enumeration1 => enumeration(f, k, 1),
+        Algorithm::Enumeration2 => enumeration(f, k, 2),
+        Algorithm::Sviridenko => sviridenko(f, k),
+        Algorithm::ThresholdEnumeration => threshold_enumeration(f, k, eps),
+        Algorithm::ContinuousGreedy => continuous_greedy(f, k, eps, &mut rng),
+        Algorithm::EneNguyen => {
+            ene_nguyen_with(f, k, EneNguyenOptions::new(eps).unwrap(), &mut rng)
+        }
+    };
+    match r {
+        Err(diffknap::submod::SubmodError::Limit { .. }) if alg == Algorithm::EneNguyen => None,
+        r => Some(r.unwrap()),
+    }
+}
+
+#[test]
+fn answers_put_id_first_and_errors_carry_it() {
+    let o = opts("greedy_max", true);
+    let good = r#"{"budget": 2, "costs": [1, 1], "id": "a", "function": {"kind": "modular", "weights": [1, 2]}}"#;
+    let bad = r#"{"budget": 2, "costs": [1, -1], "id": 7, "function": {"kind": "modular", "weights": [1, 2]}}"#;
+    for (line, id) in [(good, serde_json::json!("a")), (bad, serde_json::json!(7))] {
+        let out = process_line(line, &o);
+        let obj = out.as_object().unwrap();
+        assert_eq!(obj.keys().next().map(String::as_str), Some("id"));
+        assert_eq!(obj["id"], id);
+    }
+    assert!(
+        process_line(bad, &o)["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("costs[1]: ")
+    );
+    let out = process_line("{not json", &o);
+    assert_eq!(
+        out.as_object().unwrap().keys().next().map(String::as_str),
+        Some("id")
+    );
+    assert_eq!(out["id"], serde_json::Value::Null);
+    // No id: null, still first.
+    let out = process_line(
+        r#"{"function": {"kind": "modular", "weights": [1]}, "costs": [1], "budget": 1}"#,
+        &o,
+    );
+    assert_eq!(
+        out.as_object().unwrap().keys().next().map(String::as_str),
+        Some("id")
+    );
+    assert_eq!(out["value"], 1);
 }

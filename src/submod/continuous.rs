@@ -48,6 +48,9 @@ use crate::rng::Rng;
 /// Most extension evaluations a request may need (worst case, estimated before starting).
 pub const MAX_EXTENSION_EVALUATIONS: u64 = 20_000_000;
 
+/// Step counts saturate here ([`ContinuousGreedyOptions::max_steps`]).
+pub const MAX_STEPS: usize = 1 << 52;
+
 /// Parameters of [`continuous_greedy_with`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ContinuousGreedyOptions {
@@ -77,11 +80,18 @@ impl ContinuousGreedyOptions {
     }
 
     /// The largest step count any seed can use on `n` items.
+    /// Saturates at [`MAX_STEPS`] (a step count that large is refused by the work estimate
+    /// long before it could run; the saturation keeps `eps = 1e-19` from overflowing).
     pub fn max_steps(&self, n: usize) -> usize {
-        match (self.steps, self.guesses) {
-            (Some(t), _) => t,
-            (None, 0) => (1.0 / (self.epsilon * self.epsilon) - 1e-9).ceil() as usize,
-            (None, g) => (n as f64 / (g as f64 * self.epsilon)).floor() as usize + 1,
+        let t = match (self.steps, self.guesses) {
+            (Some(t), _) => return t,
+            (None, 0) => (1.0 / (self.epsilon * self.epsilon) - 1e-9).ceil(),
+            (None, g) => (n as f64 / (g as f64 * self.epsilon)).floor() + 1.0,
+        };
+        if t >= MAX_STEPS as f64 {
+            MAX_STEPS
+        } else {
+            t.max(1.0) as usize
         }
     }
 }

@@ -303,6 +303,21 @@ fn search<F: Multilinear>(
                 opts.epsilon, opts.large_guesses
             ))
         })?;
+    let bound = search_bound(knap, opts)?;
+    if bound.nodes > opts.max_nodes {
+        return Err(SubmodError::Limit {
+            limit: "max_nodes".into(),
+            what: format!(
+                "Ene-Nguyen search nodes with eps = {} and t = {} on n = {n} items",
+                opts.epsilon, opts.large_guesses
+            ),
+            estimate: bound.nodes,
+            budget: opts.max_nodes,
+            how_to_raise: "raise it with --max-nodes (library: EneNguyenOptions::max_nodes), \
+                           or use a larger epsilon, fewer large guesses or fewer items"
+                .into(),
+        });
+    }
     let b = knap.budget().to_f64();
     let small_limit = opts.epsilon * opts.epsilon * b;
     let small = knap
@@ -323,4 +338,110 @@ fn search<F: Multilinear>(
         leaf,
     };
     search.visit(0, vec![F::Value::zero(); n], F::Value::zero())
+}
+
+/// Worst-case size of the Ene-Nguyen search, computed before it starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SearchBound {
+    /// Search nodes (visits, including repeated points), upper bound.
+    pub nodes: u64,
+    /// Extension evaluations, upper bound.
+    pub extension_evaluations: u64,
+    /// Value queries (one per leaf), upper bound.
+    pub queries: u64,
+}
+
+/// An upper bound on the nodes, extension evaluations and value queries of the search of
+/// [`ene_nguyen_with`].
+///
+/// With `P = ceil(1/eps)` steps, `L = P (t + 1)` levels, a level has at most
+/// `min(S, b_1 ... b_l)` distinct points, where `b` is the branching of each level (`k + 1`
+/// at a large-value level: the frontier, among the `k` items whose step `c_e / P` fits in
+/// `B`, plus "no item"; `m + 1` at a small-value level, `m` the longest greedy run over the
+/// cheap items) and `S = sum_{j <= J} C(k, j) P^j` bounds the points with at most
+/// `J = min(k, floor(B P / c_min))` positive coordinates, each a multiple of `1/P` (a
+/// positive coordinate costs at least `c_min / P`). The visits of a level are at
+/// most its parent points times the branching. A large-value node makes at most `n + 1`
+/// extension evaluations, a small-value node at most `(m + 1)(n + 1)`.
+pub fn search_bound<V: Field>(knap: &Knapsack<V>, opts: EneNguyenOptions) -> Result<SearchBound> {
+    let n = knap.len();
+    if !(opts.epsilon > 0.0 && opts.epsilon < 1.0) {
+        return Err(SubmodError::InvalidParameter {
+            name: "epsilon".into(),
+            reason: format!("must be in (0, 1), got {}", opts.epsilon),
+        });
+    }
+    let p = (1.0 / opts.epsilon - 1e-9).ceil();
+    let t = opts.large_guesses as f64;
+    let levels = p * (t + 1.0);
+    if levels > MAX_LEVELS as f64 {
+        return Err(SubmodError::TooLarge(format!(
+            "Ene-Nguyen with eps = {} and t = {} needs {p} x (t + 1) search levels \
+             (limit {MAX_LEVELS}); use a larger epsilon or fewer large guesses",
+            opts.epsilon, opts.large_guesses
+        )));
+    }
+    let (p, levels) = (p as u64, levels as usize);
+    let b = knap.budget().to_f64();
+    let costs: Vec<f64> = knap.costs().iter().map(Value::to_f64).collect();
+    // Only items whose step of 1/P fits can ever be positive.
+    let pickable: Vec<f64> = costs
+        .iter()
+        .copied()
+        .filter(|&c| c / p as f64 <= b * (1.0 + 1e-9))
+        .collect();
+    let n_pick = pickable.len();
+    let c_min = pickable.iter().copied().fold(f64::INFINITY, f64::min);
+    let j_max = if n_pick == 0 || c_min <= 0.0 {
+        0
+    } else {
+        ((b * p as f64 / c_min + 1e-9).floor().min(n_pick as f64)) as usize
+    };
+    // S = sum_{j <= J} C(n, j) P^j, in f64 (rounded up by 1%), saturating to u64.
+    let mut points = 0.0f64;
+    let mut term = 1.0f64;
+    for j in 0..=j_max {
+        points += term;
+        term = term * (n_pick - j) as f64 / (j as f64 + 1.0) * p as f64;
+    }
+    let points = if points * 1.01 >= u64::MAX as f64 {
+        u64::MAX
+    } else {
+        (points * 1.01).ceil() as u64
+    };
+    let small_limit = opts.epsilon * opts.epsilon * b;
+    let small: Vec<f64> = costs
+        .iter()
+        .copied()
+        .filter(|&c| c <= small_limit)
+        .collect();
+    let small_min = small.iter().copied().fold(f64::INFINITY, f64::min);
+    let m = if small.is_empty() {
+        0
+    } else {
+        ((b / small_min + 1e-9).floor().min(small.len() as f64)) as u64
+    };
+    let n1 = n as u64 + 1;
+    let pick1 = n_pick as u64 + 1;
+    let t1 = opts.large_guesses + 1;
+    let mut nodes: u64 = 1;
+    let mut evals: u64 = 0;
+    let mut distinct: u64 = 1;
+    for level in 0..levels {
+        let large = level % t1 < opts.large_guesses;
+        let (branch, per_node) = if large {
+            (pick1, n1)
+        } else {
+            (m + 1, (m + 1).saturating_mul(n1))
+        };
+        evals = evals.saturating_add(distinct.saturating_mul(per_node));
+        let visits = distinct.saturating_mul(branch);
+        nodes = nodes.saturating_add(visits);
+        distinct = visits.min(points);
+    }
+    Ok(SearchBound {
+        nodes,
+        extension_evaluations: evals,
+        queries: distinct,
+    })
 }
