@@ -60,17 +60,23 @@ pub enum Error {
         /// What went wrong.
         what: String,
     },
-    /// A request would exceed a work or size limit; checked before the work it bounds.
+    /// An input line could not be read as a JSON object (over-long, not UTF-8, malformed JSON,
+    /// not an object); the message names the line and the rule.
+    Input {
+        /// What is wrong, in words.
+        what: String,
+    },
+    /// A work or size limit would be exceeded. Checked before the work it bounds starts, so
+    /// the refusal is fast.
     Limit {
-        /// The limit and what it bounds (for example `max_work: estimated operations of
-        /// sviridenko on n = 400 items`).
-        limit: String,
-        /// The estimated (or requested) amount.
-        value: u128,
-        /// The limit's current value.
-        budget: u128,
-        /// How to raise the limit (or avoid it).
-        how_to_raise: String,
+        /// The field or quantity limited, e.g. `samples` (samples x n).
+        what: String,
+        /// What the request needs, in the limit's unit.
+        needed: u128,
+        /// The limit.
+        limit: u128,
+        /// How to raise the limit or reduce the request, in words.
+        how: String,
     },
 }
 
@@ -108,15 +114,15 @@ impl fmt::Display for Error {
             ),
             Error::Unsupported { what } => write!(f, "{what}"),
             Error::Solver { what } => write!(f, "solver: {what}"),
+            Error::Input { what } => write!(f, "{what}"),
             Error::Limit {
+                what,
+                needed,
                 limit,
-                value,
-                budget,
-                how_to_raise,
+                how,
             } => write!(
                 f,
-                "{limit}: estimated {value}, over the limit of {budget} (checked before any \
-                 work); {how_to_raise}"
+                "{what}: needs {needed}, over the limit of {limit} ({how}); refused before any work"
             ),
         }
     }

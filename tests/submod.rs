@@ -2194,10 +2194,10 @@ fn refused_by(line: &serde_json::Value, o: &Options) -> (String, u128, u128) {
     let rec = Recorder::default();
     match answer(line, o, &rec) {
         Err(diffknap::Error::Limit {
-            limit,
-            value,
-            budget,
-            how_to_raise,
+            what: limit,
+            needed: value,
+            limit: budget,
+            how: how_to_raise,
         }) => {
             assert!(value > budget, "{limit}");
             assert!(how_to_raise.contains("--max-"), "{how_to_raise}");

@@ -7,18 +7,19 @@
 //! ```
 //!
 //! Each non-blank input line is one request ([`super::request`] describes the fields and the
-//! answer); the answer is written with `id` first (the line's `id`, or `null`). A bad line
+//! answer); lines are read and answered by the shared driver [`crate::jsonl`] (streaming,
+//! line cap, `id` first, bad lines as error lines, a read error ends the command). A bad line
 //! gets `{"id", "error"}` naming the field and the rule; the other lines are still answered.
-//! A line that is not UTF-8 or not JSON gets an error line with `"id": null`. A read error
-//! ends the command (exit 1). Exit status 0 if every line succeeded, 1 if some line failed,
-//! 2 for bad command-line usage. Runs estimated to take long report progress on standard
+//! Exit status 0 if every line succeeded, 1 if some line failed, 2 for bad command-line
+//! usage. Runs estimated to take long report progress on standard
 //! error ([`crate::progress::StderrProgress`]).
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 
-use serde_json::{Map, Value as Json, json};
+use serde_json::{Map, Value as Json};
 
 use super::request::{Algorithm, Options, answer};
+use crate::jsonl;
 use crate::progress::{Progress, StderrProgress};
 
 const USAGE: &str = "usage: diffknap submod --algorithm NAME [--epsilon E] [--seed S] \
@@ -109,10 +110,10 @@ pub fn cli_main(args: &[String]) -> i32 {
             return 2;
         }
     };
-    let mut reader: Box<dyn BufRead> = match &parsed.input {
-        None => Box::new(BufReader::new(std::io::stdin())),
+    let input: Box<dyn std::io::Read> = match &parsed.input {
+        None => Box::new(std::io::stdin()),
         Some(path) => match std::fs::File::open(path) {
-            Ok(f) => Box::new(BufReader::new(f)),
+            Ok(f) => Box::new(f),
             Err(e) => {
                 eprintln!("diffknap submod: cannot open --input {path:?}: {e}");
                 return 2;
@@ -121,36 +122,13 @@ pub fn cli_main(args: &[String]) -> i32 {
     };
     let progress = StderrProgress::new();
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let mut failed = false;
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) => {
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    json!({"id": null, "error": format!("input: read error: {e}")})
-                );
-                return 1;
-            }
-        }
-        let answer = match std::str::from_utf8(&buf) {
-            Ok(line) if line.trim().is_empty() => continue,
-            Ok(line) => process_line_with(line, &parsed.options, &progress),
-            Err(e) => json!({"id": null, "error": format!("input line: not UTF-8 ({e})")}),
-        };
-        if answer.get("error").is_some() {
-            failed = true;
-        }
-        if writeln!(out, "{answer}").is_err() || out.flush().is_err() {
-            return 1;
-        }
-    }
-    i32::from(failed)
+    let mut out = std::io::LineWriter::new(stdout.lock());
+    jsonl::run(
+        BufReader::with_capacity(1 << 20, input),
+        &mut out,
+        jsonl::Limits::default(),
+        |v| answer(v, &parsed.options, &progress),
+    )
 }
 
 /// Answer one input line without progress: [`process_line_with`] with
@@ -162,18 +140,17 @@ pub fn process_line(line: &str, opts: &Options) -> Json {
 /// Answer one input line (never panics on bad input): `{"id", ...answer}` or
 /// `{"id", "error"}`, with `id` first (`null` if the line has none or is not JSON).
 pub fn process_line_with(line: &str, opts: &Options, progress: &dyn Progress) -> Json {
-    let parsed: Json = match serde_json::from_str(line) {
-        Ok(v) => v,
-        Err(e) => return json!({"id": null, "error": format!("input line: malformed JSON: {e}")}),
-    };
-    let id = parsed.get("id").cloned().unwrap_or(Json::Null);
-    let mut obj = Map::new();
-    obj.insert("id".into(), id);
-    match answer(&parsed, opts, progress) {
-        Ok(m) => obj.extend(m),
-        Err(e) => {
-            obj.insert("error".into(), Json::String(e.to_string()));
+    let (m, _) = match jsonl::parse_line(1, line.as_bytes()) {
+        jsonl::Line::Object { value, .. } => {
+            let id = value.get("id").cloned().unwrap_or(Json::Null);
+            jsonl::reply(id, answer(&value, opts, progress))
         }
-    }
-    Json::Object(obj)
+        jsonl::Line::Bad { id, error, .. } => {
+            let mut m = Map::new();
+            m.insert("id".into(), id);
+            m.insert("error".into(), Json::String(error));
+            (m, false)
+        }
+    };
+    Json::Object(m)
 }

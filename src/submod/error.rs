@@ -133,10 +133,10 @@ impl From<SubmodError> for crate::Error {
                 budget,
                 how_to_raise,
             } => Error::Limit {
-                limit: format!("{limit}: {what}"),
-                value: u128::from(estimate),
-                budget: u128::from(budget),
-                how_to_raise,
+                what: format!("{limit}: {what}"),
+                needed: u128::from(estimate),
+                limit: u128::from(budget),
+                how: how_to_raise,
             },
             SubmodError::Solver(what) => Error::Solver { what },
         }
