@@ -2472,7 +2472,7 @@ fn documented_bound(alg: Algorithm) -> Option<(i128, i128)> {
 /// `r (1 - r)^i` of the item's value, `r = 1/90`; the last layer the rest). Each decoy's
 /// density beats every residual OPT density, so greedy takes the 40 decoys (cost 440), then
 /// `c` (its density beats `a`'s), and then neither `a` nor `b` fits (432 left). Greedy:
-/// `1001 (1 - (89/90)^40) + 129 (89/90)^40`; best singleton: 436; ratio about 0.4429 (the
+/// `1001 (1 - (89/90)^40) + 129 (89/90)^40`; best singleton: 436; ratio about 0.4428 (the
 /// family tends to 0.436 as the decoys get finer).
 #[test]
 fn greedy_singleton_construction_at_its_exact_ratio() {
