@@ -63,10 +63,22 @@ struct State {
 
 /// Progress on standard error: a bar on a terminal, a periodic line otherwise, nothing for
 /// phases shorter than [`StderrProgress::DELAY`].
-#[derive(Debug)]
 pub struct StderrProgress {
     terminal: bool,
+    delay: Duration,
+    interval: Duration,
+    sink: Mutex<Box<dyn Write + Send>>,
     state: Mutex<Option<State>>,
+}
+
+impl std::fmt::Debug for StderrProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StderrProgress")
+            .field("terminal", &self.terminal)
+            .field("delay", &self.delay)
+            .field("interval", &self.interval)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for StderrProgress {
@@ -86,12 +98,33 @@ impl StderrProgress {
         Self::with_terminal(std::io::stderr().is_terminal())
     }
 
-    /// Force the display mode (`terminal = false`: plain lines).
+    /// Force the display mode (`terminal = false`: plain lines on standard error).
     pub fn with_terminal(terminal: bool) -> Self {
         Self {
             terminal,
+            delay: Self::DELAY,
+            interval: Self::INTERVAL,
+            sink: Mutex::new(Box::new(std::io::stderr())),
             state: Mutex::new(None),
         }
+    }
+
+    /// Plain lines to `sink`, shown after `delay` and at most every `interval` (for logs and
+    /// tests).
+    pub fn lines_to(sink: Box<dyn Write + Send>, delay: Duration, interval: Duration) -> Self {
+        Self {
+            terminal: false,
+            delay,
+            interval,
+            sink: Mutex::new(sink),
+            state: Mutex::new(None),
+        }
+    }
+
+    fn write_line(&self, line: &str) {
+        let mut w = self.sink.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = writeln!(w, "{line}");
+        let _ = w.flush();
     }
 
     fn line(s: &State) -> String {
@@ -130,7 +163,7 @@ impl Progress for StderrProgress {
         s.done = done;
         let now = Instant::now();
         if let Display::Silent = s.display {
-            if now.duration_since(s.started) < Self::DELAY {
+            if now.duration_since(s.started) < self.delay {
                 return;
             }
             s.display = if self.terminal {
@@ -157,10 +190,11 @@ impl Progress for StderrProgress {
             Display::Bar(bar) => bar.set_position(done),
             Display::Lines => {
                 if s.last_line
-                    .is_none_or(|t| now.duration_since(t) >= Self::INTERVAL)
+                    .is_none_or(|t| now.duration_since(t) >= self.interval)
                 {
                     s.last_line = Some(now);
-                    let _ = writeln!(std::io::stderr(), "{}", Self::line(s));
+                    let line = Self::line(s);
+                    self.write_line(&line);
                 }
             }
             Display::Silent => {}
@@ -173,12 +207,12 @@ impl Progress for StderrProgress {
             match s.display {
                 Display::Bar(bar) => bar.finish_and_clear(),
                 Display::Lines => {
-                    let _ = writeln!(
-                        std::io::stderr(),
+                    let line = format!(
                         "progress: {}: done, {:.0} s",
                         s.message,
                         s.started.elapsed().as_secs_f64()
                     );
+                    self.write_line(&line);
                 }
                 Display::Silent => {}
             }
@@ -241,5 +275,46 @@ mod tests {
         }
         p.finish();
         assert!(p.state.lock().unwrap().is_none());
+    }
+
+    /// A sink the test can read back.
+    #[derive(Clone, Default)]
+    struct Shared(std::sync::Arc<Mutex<Vec<u8>>>);
+    impl Write for Shared {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn plain_lines_after_the_delay_and_nothing_before() {
+        // No delay, no interval: every update is a line, then "done".
+        let out = Shared::default();
+        let p = StderrProgress::lines_to(Box::new(out.clone()), Duration::ZERO, Duration::ZERO);
+        p.start(4, "work");
+        p.set(1);
+        p.set(4);
+        p.finish();
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(lines[0].starts_with("progress: work: 1 / 4 (25.0%), "));
+        assert!(lines[1].starts_with("progress: work: 4 / 4 (100.0%), "));
+        assert!(lines[2].starts_with("progress: work: done, "));
+        // A delay longer than the phase: nothing at all (a short run stays silent).
+        let out = Shared::default();
+        let p = StderrProgress::lines_to(
+            Box::new(out.clone()),
+            Duration::from_secs(3600),
+            Duration::ZERO,
+        );
+        p.start(0, "quiet");
+        p.set(7);
+        p.finish();
+        assert!(out.0.lock().unwrap().is_empty());
     }
 }
