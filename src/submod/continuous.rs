@@ -32,8 +32,11 @@
 //! `steps >= L / (eps f(G))` for every seed); `guesses = 0` gives the plain continuous greedy
 //! over all items, whose rounding may lose one item (no guarantee claimed).
 //!
-//! Cost: see [`query_bounds`]. Requests whose bound exceeds [`MAX_EXTENSION_EVALUATIONS`] are
-//! refused.
+//! Cost: see [`query_bounds`]: `O(n^5 / eps)` extension evaluations (`C(n, 3)` seeds times
+//! `T <= n / (3 eps) + 1` steps times `n + 1` evaluations). This is the classic continuous
+//! greedy over three-item seeds, not the `~O(n^2)` Badanidiyuru-Vondrak algorithm (guessed
+//! marginal thresholds for the large items, lossless rounding). Requests whose bound exceeds
+//! [`MAX_EXTENSION_EVALUATIONS`] are refused.
 
 use std::cmp::Ordering;
 
