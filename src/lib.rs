@@ -30,6 +30,7 @@ pub mod jsonl;
 pub mod num;
 pub mod ops;
 pub mod oracle;
+pub mod progress;
 pub mod reg;
 pub mod request;
 pub mod rng;
