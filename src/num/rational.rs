@@ -3,6 +3,7 @@
 use super::Num;
 use crate::error::{Result, invalid};
 use num_bigint::BigInt;
+use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
@@ -35,34 +36,85 @@ impl Num for BigRational {
 
 impl super::Ordered for BigRational {}
 
-/// The f64 nearest to `r` (correctly rounded for the common case of moderate sizes).
+/// The f64 nearest to `r`, correctly rounded: round to nearest, ties to even, with gradual
+/// underflow (subnormals) and overflow to infinity (a value at or past the midpoint between
+/// `f64::MAX` and 2^1024 rounds to infinity, as IEEE 754 does). A negative value that rounds
+/// to zero gives `-0.0`.
+///
+/// One big-integer division: the quotient carries exactly the bits the result keeps (53, or
+/// fewer in the subnormal range) and the remainder decides the rounding, so there is no
+/// double rounding.
 pub fn rational_to_f64(r: &BigRational) -> f64 {
-    if let (Some(n), Some(d)) = (r.numer().to_f64(), r.denom().to_f64())
-        && n.abs() < 9.007_199_254_740_992e15
-        && d < 9.007_199_254_740_992e15
-    {
-        // Both exact in f64: one rounding.
-        return n / d;
+    let negative = r.is_negative();
+    let v = positive_to_f64(&r.numer().abs(), r.denom());
+    if negative { -v } else { v }
+}
+
+/// The correctly rounded value of p / q for p >= 0, q > 0.
+fn positive_to_f64(p: &BigInt, q: &BigInt) -> f64 {
+    if p.is_zero() {
+        return 0.0;
     }
-    // Scale so the quotient has 64 significant bits, then one integer division.
-    let nb = r.numer().bits() as i64;
-    let db = r.denom().bits() as i64;
-    let shift = 64 - (nb - db);
-    let (num, den) = if shift >= 0 {
-        (r.numer().abs() << (shift as usize), r.denom().clone())
+    // p / q lies in [2^(nb - db - 1), 2^(nb - db + 1)).
+    let nb = p.bits() as i64;
+    let db = q.bits() as i64;
+    if nb - db > 1025 {
+        return f64::INFINITY; // >= 2^1024
+    }
+    if nb - db < -1077 {
+        return 0.0; // < 2^-1076, below half the smallest subnormal
+    }
+    // e: the exponent of the last kept bit. First the e with p / q / 2^e in [2^52, 2^53).
+    let mut e = nb - db - 53;
+    if scaled_cmp(p, q, e, 53) != std::cmp::Ordering::Less {
+        e += 1;
+    }
+    // Below the normal range the last kept bit is 2^-1074 (fewer than 53 bits remain).
+    let e = e.max(-1074);
+    // p / q = (m + f) 2^e with integer m and 0 <= f < 1.
+    let (num, den) = if e >= 0 {
+        (p.clone(), q << (e as usize))
     } else {
-        (r.numer().abs(), r.denom() << ((-shift) as usize))
+        (p << ((-e) as usize), q.clone())
     };
-    let q = (num / den).to_f64().unwrap_or(f64::INFINITY);
-    // v = q * 2^-shift, in steps that stay inside the exponent range.
-    let mut v = q;
-    let mut e = -shift;
-    while e != 0 {
-        let step = e.clamp(-1000, 1000);
-        v *= 2f64.powi(step as i32);
-        e -= step;
+    let (m, rem) = num.div_rem(&den);
+    let mut m = m.to_u64().expect("the quotient has at most 53 bits");
+    match (rem << 1usize).cmp(&den) {
+        std::cmp::Ordering::Greater => m += 1,
+        std::cmp::Ordering::Equal => m += m & 1,
+        std::cmp::Ordering::Less => {}
     }
-    if r.is_negative() { -v } else { v }
+    compose(m, e)
+}
+
+/// Compares p / q with 2^(e + k).
+fn scaled_cmp(p: &BigInt, q: &BigInt, e: i64, k: i64) -> std::cmp::Ordering {
+    let s = e + k;
+    if s >= 0 {
+        p.cmp(&(q << (s as usize)))
+    } else {
+        (p << ((-s) as usize)).cmp(q)
+    }
+}
+
+/// The double m * 2^e for m <= 2^53 and e >= -1074 (m < 2^52 only when e = -1074), built
+/// from its bits; infinity when it exceeds the exponent range.
+fn compose(mut m: u64, mut e: i64) -> f64 {
+    const HIDDEN: u64 = 1 << 52;
+    if m == 2 * HIDDEN {
+        m = HIDDEN;
+        e += 1;
+    }
+    if m < HIDDEN {
+        // Subnormal (or zero): the exponent field is 0 and the value is m * 2^-1074.
+        debug_assert_eq!(e, -1074);
+        return f64::from_bits(m);
+    }
+    let biased = e + 52 + 1023;
+    if biased >= 0x7ff {
+        return f64::INFINITY;
+    }
+    f64::from_bits(((biased as u64) << 52) | (m - HIDDEN))
 }
 
 /// Parses a number written as an integer `"-12"`, a fraction `"3/7"` or a decimal
@@ -153,6 +205,107 @@ mod tests {
         assert!(parse_rational("abc", "x").is_err());
         assert!(parse_rational("", "x").is_err());
         assert!(parse_rational(".", "x").is_err());
+    }
+
+    fn exact(x: f64) -> BigRational {
+        BigRational::from_float(x).unwrap()
+    }
+
+    /// For adjacent positive doubles a < b (b may be 2^1024, written as a rational), checks the
+    /// conversion of the exact midpoint (ties to even), of points just above and just below it
+    /// (dyadic and non-dyadic offsets), and of a and b themselves. The expected answers come
+    /// from the bit patterns of a and b, not from the conversion under test.
+    fn check_pair(a: f64, b_exact: &BigRational, b: f64) {
+        let a_exact = exact(a);
+        let mid = (&a_exact + b_exact) / BigRational::from_integer(2.into());
+        let gap = b_exact - &a_exact;
+        let even = if a.to_bits() & 1 == 0 { a } else { b };
+        assert_eq!(rational_to_f64(&mid), even, "midpoint above {a:e}");
+        assert_eq!(
+            rational_to_f64(&-mid.clone()),
+            -even,
+            "negated midpoint above {a:e}"
+        );
+        for denom in [1u64 << 40, 3 << 40, 7, 1_000_003] {
+            let tiny = &gap / BigRational::from_integer(BigInt::from(denom) << 20usize);
+            assert_eq!(
+                rational_to_f64(&(&mid + &tiny)),
+                b,
+                "just above the midpoint of {a:e}"
+            );
+            assert_eq!(
+                rational_to_f64(&(&mid - &tiny)),
+                a,
+                "just below the midpoint of {a:e}"
+            );
+            assert_eq!(rational_to_f64(&(&a_exact + &tiny)), a);
+            assert_eq!(rational_to_f64(&-(&a_exact + &tiny)), -a);
+        }
+        assert_eq!(rational_to_f64(&a_exact), a);
+    }
+
+    #[test]
+    fn to_f64_rounds_halfway_cases_to_even() {
+        let mut cases = vec![
+            1.0,
+            0.1,
+            1.0 / 3.0,
+            9_007_199_254_740_992.0, // 2^53: the gap doubles above
+            9_007_199_254_740_991.0,
+            1e300,
+            1e-300,
+            f64::MIN_POSITIVE,                               // smallest normal
+            f64::from_bits(f64::MIN_POSITIVE.to_bits() - 1), // largest subnormal
+            f64::from_bits(1),                               // smallest subnormal
+            f64::from_bits(2),
+            f64::from_bits(3),
+            f64::from_bits(0x000f_0000_0000_0001),
+            f64::MAX.next_down(),
+        ];
+        let mut rng = crate::rng::Rng::seed(17);
+        for _ in 0..300 {
+            let x = f64::from_bits(rng.next_u64() >> 1); // positive, any exponent
+            if x.is_finite() && x < f64::MAX {
+                cases.push(x);
+            }
+        }
+        for a in cases {
+            check_pair(a, &exact(a.next_up()), a.next_up());
+        }
+        // Between 0 and the smallest subnormal: the midpoint 2^-1075 rounds to 0 (even).
+        check_pair(0.0, &exact(f64::from_bits(1)), f64::from_bits(1));
+        // Between f64::MAX and 2^1024: the midpoint and above overflow to infinity, below
+        // stays at MAX (its mantissa is odd, so the tie goes up).
+        let two_1024 = BigRational::from_integer(BigInt::from(1) << 1024usize);
+        let mid = (exact(f64::MAX) + &two_1024) / BigRational::from_integer(2.into());
+        assert_eq!(rational_to_f64(&mid), f64::INFINITY);
+        assert_eq!(rational_to_f64(&-mid.clone()), f64::NEG_INFINITY);
+        let tiny = BigRational::new(1.into(), 3.into());
+        assert_eq!(rational_to_f64(&(&mid - &tiny)), f64::MAX);
+        assert_eq!(rational_to_f64(&two_1024), f64::INFINITY);
+        // Far outside the range.
+        let huge = BigRational::from_integer(BigInt::from(1) << 5000usize);
+        assert_eq!(rational_to_f64(&huge), f64::INFINITY);
+        assert_eq!(rational_to_f64(&huge.recip()), 0.0);
+        assert!(rational_to_f64(&-huge.recip()).is_sign_negative());
+        assert_eq!(rational_to_f64(&BigRational::from_integer(0.into())), 0.0);
+    }
+
+    /// The case the earlier truncating conversion got wrong: 1 + 2^-53 + 2^-200 is just above
+    /// the midpoint between 1 and its successor, so it rounds up, while a 64-bit truncated
+    /// quotient followed by a second rounding sees an exact tie and rounds down to 1.
+    #[test]
+    fn to_f64_has_no_double_rounding() {
+        let one = BigRational::from_integer(1.into());
+        let half_ulp = BigRational::new(1.into(), BigInt::from(1) << 53usize);
+        let nudge = BigRational::new(1.into(), BigInt::from(1) << 200usize);
+        let x = &one + &half_ulp + &nudge;
+        assert_eq!(rational_to_f64(&x), 1.0f64.next_up());
+        // Subnormal range: 2^-1074 * (1/2 + 2^-100) rounds up to the smallest subnormal.
+        let s = exact(f64::from_bits(1))
+            * (BigRational::new(1.into(), 2.into())
+                + BigRational::new(1.into(), BigInt::from(1) << 100usize));
+        assert_eq!(rational_to_f64(&s), f64::from_bits(1));
     }
 
     #[test]
