@@ -52,13 +52,13 @@ proptest! {
             let mut items: Vec<usize> = (0..th.len()).filter(|&i| th[i] > 0.0).collect();
             // Zero weights first (free), then by ratio.
             items.sort_by(|&a, &b| {
-                let (wa, wb) = (exact.weights()[a] as f64, exact.weights()[b] as f64);
+                let (wa, wb) = (exact.given_weights()[a] as f64, exact.given_weights()[b] as f64);
                 (th[b] * wa).partial_cmp(&(th[a] * wb)).unwrap()
             });
             let mut room = exact.capacity() as f64;
             let mut bound = 0.0;
             for i in items {
-                let w = exact.weights()[i] as f64;
+                let w = exact.given_weights()[i] as f64;
                 let take = if w == 0.0 { 1.0 } else { (room / w).min(1.0) };
                 bound += take * th[i];
                 room -= take * w;
@@ -85,4 +85,38 @@ fn cbc_solves_strongly_correlated_knapsack() {
     let (v, _) = hard_dp(&inst).unwrap();
     let sol = ilp::solve_ilp(&inst).unwrap();
     assert_eq!(sol.value, v);
+}
+
+/// Regression: weights above the capacity are stored clamped to C + 1 for the DP, and the LP
+/// relaxation used to be solved on those (capacity 10, weights [20, 20], scores [1, 1] gave
+/// 10/11). On the instance as given the LP optimum is 1/2 (either item taken to half, or both
+/// to a quarter), for the knapsack and the exact constraint alike.
+#[test]
+fn lp_relaxation_uses_the_weights_as_given() {
+    let one = || Rational::from_i64(1);
+    let inst = Instance::knapsack(vec![one(), one()], vec![20, 20], 10).unwrap();
+    let lp = ilp::solve_lp(&inst).unwrap();
+    assert!((lp.value - 0.5).abs() <= 1e-9, "{}", lp.value);
+    let load: f64 = lp.x.iter().map(|x| 20.0 * x).sum();
+    assert!(load <= 10.0 + 1e-9, "{:?}", lp.x);
+    // Exact capacity: 20 x0 + 5 x1 + 10 x2 = 10, score 2 only on item 0: x0 = 1/2 (the
+    // clamped weight 11 would give 20/11).
+    let inst = Instance::exact(
+        vec![
+            Rational::from_i64(2),
+            Rational::from_i64(0),
+            Rational::from_i64(0),
+        ],
+        vec![20, 5, 10],
+        10,
+    )
+    .unwrap();
+    let lp = ilp::solve_lp(&inst).unwrap();
+    assert!((lp.value - 1.0).abs() <= 1e-9, "{} {:?}", lp.value, lp.x);
+    // A weight far above the capacity (u64::MAX) leaves the LP well defined: the item can
+    // contribute at most its score times C / w, below f64 resolution here.
+    let inst =
+        Instance::knapsack(vec![one(), Rational::from_i64(0)], vec![u64::MAX, 1], 10).unwrap();
+    let lp = ilp::solve_lp(&inst).unwrap();
+    assert!(lp.value.abs() <= 1e-9, "{} {:?}", lp.value, lp.x);
 }

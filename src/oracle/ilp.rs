@@ -45,11 +45,20 @@ fn build(
         .zip(inst.theta())
         .map(|(v, t)| t.to_f64() * *v)
         .sum();
-    let load: Expression = x
-        .iter()
-        .zip(inst.weights())
-        .map(|(v, &w)| w as f64 * *v)
-        .sum();
+    // The LP uses the weights as given: the stored ones are clamped to C + 1, which changes the
+    // LP (an item of weight 20 in a knapsack of capacity 10 can be taken to 1/2, not 10/11).
+    // The ILP has the same feasible set with either and uses the clamped, better-scaled ones.
+    let load: Expression = if integer {
+        x.iter()
+            .zip(inst.weights())
+            .map(|(v, &w)| w as f64 * *v)
+            .sum()
+    } else {
+        x.iter()
+            .zip(inst.given_weights())
+            .map(|(v, &w)| w as f64 * *v)
+            .sum()
+    };
     (vars, x, objective, load)
 }
 
