@@ -294,6 +294,7 @@ fn exact_attempt(
             row: inst.n(),
             bits: EXACT_ATTEMPT_BITS + 1,
             cap: EXACT_ATTEMPT_BITS,
+            regularizer: kind,
         });
     }
     let iv = |r: &Rational| Interval::from_rational(r, bits);
