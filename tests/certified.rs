@@ -1,5 +1,13 @@
 //! Certified enclosures (issue 3): containment of independently computed truths, widths,
 //! the `relax --precision certified`, `validate` and `vectors` commands, and bad input.
+//!
+//! Which checks are independent: certified hard and gini answer from the exact rational DP,
+//! rounded outward (`certified::relax_certified`'s exact attempt), and the interval DP is the
+//! same generic DP code on another number type. Tests that compare either with `relax_exact`
+//! check rounding and printing only, and are named so (`..._rounding_...`). The truths that
+//! share no code with the DP are the top-down recursive oracle (`oracle::recursive`, written
+//! from the variational definition), brute-force enumeration (`oracle::brute`), the Gibbs law
+//! by enumeration below, and the variational recursion written in this file.
 #![allow(clippy::needless_range_loop)]
 
 use diffknap::certified::{self, Certified, Interval, Method, Target, relax_certified};
@@ -185,10 +193,11 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
 
-    /// Interval DP (no exact shortcut) contains the exact rational results of hard and gini:
+    /// Rounding check (not an independent truth: both sides run the same generic DP code):
+    /// the interval DP (no exact shortcut) contains the rational DP's results of hard and gini,
     /// value, y and vjp, and the Q and E tables cell by cell.
     #[test]
-    fn interval_dp_contains_exact_rational_results(
+    fn interval_dp_rounding_contains_the_rational_dp(
         inst in small_instance(7, 9),
         gamma in 0.05f64..4.0,
     ) {
@@ -248,6 +257,134 @@ proptest! {
         for x in all_intervals(&cert).into_iter().chain(all_intervals(&truth)) {
             prop_assert!(Target::default().accepts(x));
         }
+    }
+}
+
+/// Instances where hard ties and gini kinks (|p - s| = gamma exactly) happen: integer scores
+/// and half-integer or integer gammas. Random real scores almost never hit them.
+fn kinky_instance() -> impl Strategy<Value = (Instance<f64>, f64)> {
+    (1usize..=7)
+        .prop_flat_map(|n| {
+            (
+                prop::sample::select(vec![
+                    Constraint::Knapsack,
+                    Constraint::Exact,
+                    Constraint::TopK,
+                ]),
+                prop::collection::vec(-3i32..=3, n),
+                prop::collection::vec(0u64..4, n),
+                0u64..=8,
+                prop::sample::select(vec![0.5, 1.0, 2.0, 3.0]),
+            )
+        })
+        .prop_map(|(c, theta, w, cap, gamma)| {
+            let theta = theta.into_iter().map(f64::from).collect();
+            (build(c, theta, w, cap), gamma)
+        })
+}
+
+/// Checks certified hard and gini against truths that share no code with the DP:
+/// - the value and y = dV/dtheta from the top-down recursive oracle in exact rationals
+///   (`recursive::value_and_grad_exact`: every path of the recursion, each two-way max from
+///   the variational definition, the gradient by the envelope theorem);
+/// - for hard, the value from brute-force enumeration of every feasible set, and y equal to
+///   the maximiser when it is unique;
+/// - the VJP H z against exact difference quotients (y(theta + h z) - y(theta)) / h of the
+///   recursive oracle's y. Gini's y is piecewise affine in theta and hard's piecewise
+///   constant, so a quotient is the derivative exactly when no kink lies within h; it is
+///   used only where the forward and backward quotients at h and h/2 all agree (so that
+///   theta is not at a kink).
+fn check_against_independent_oracles(inst: &Instance<f64>, kind: RegKind, gamma: f64) {
+    use diffknap::oracle::recursive::value_and_grad_exact;
+    let n = inst.n();
+    let z = z_for(n);
+    let cert = relax_certified(inst, kind, gamma, Some(&z), &Target::default()).unwrap();
+    let theta: Vec<Rational> = inst.theta().iter().map(|&t| rat(t)).collect();
+    let inst_r = inst.with_theta(theta.clone()).unwrap();
+    let g = rat(gamma);
+    let (v, y) = value_and_grad_exact(&inst_r, kind, &g).unwrap();
+    assert!(
+        cert.value.contains(&v),
+        "{kind:?} value: {v} not in {:?}",
+        cert.value
+    );
+    for i in 0..n {
+        assert!(
+            cert.y[i].contains(&y[i]),
+            "{kind:?} y[{i}]: {} not in {:?}",
+            y[i],
+            cert.y[i]
+        );
+    }
+    if kind == RegKind::Hard {
+        let (best, argmax) = brute::hard_optimum(&inst_r).unwrap();
+        assert!(cert.value.contains(&best), "hard value vs brute force");
+        if argmax.len() == 1 {
+            for i in 0..n {
+                let yi = rat(if argmax[0][i] { 1.0 } else { 0.0 });
+                assert!(
+                    cert.y[i].contains(&yi),
+                    "hard y[{i}] vs the unique maximiser"
+                );
+            }
+        }
+    }
+    let y_at = |h: &Rational| -> Vec<Rational> {
+        let shifted: Vec<Rational> = theta
+            .iter()
+            .zip(&z)
+            .map(|(t, &zi)| t + h * rat(zi))
+            .collect();
+        value_and_grad_exact(&inst.with_theta(shifted).unwrap(), kind, &g)
+            .unwrap()
+            .1
+    };
+    let h = Rational::new(1.into(), (1u64 << 30).into());
+    let quotients: Vec<Vec<Rational>> = [h.clone(), -h.clone(), &h / rat(2.0), -&h / rat(2.0)]
+        .iter()
+        .map(|step| {
+            y_at(step)
+                .iter()
+                .zip(&y)
+                .map(|(a, b)| (a - b) / step)
+                .collect()
+        })
+        .collect();
+    if quotients.iter().all(|q| *q == quotients[0]) {
+        let vjp = cert.vjp.as_ref().unwrap();
+        for i in 0..n {
+            assert!(
+                vjp[i].contains(&quotients[0][i]),
+                "{kind:?} vjp[{i}]: {} not in {:?}",
+                quotients[0][i],
+                vjp[i]
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    /// Certified hard and gini contain the recursive oracle's exact value, y and difference
+    /// quotients, and brute force's optimum (random real scores: no ties, no kinks).
+    #[test]
+    fn certified_hard_and_gini_contain_the_recursive_and_brute_force_oracles(
+        inst in small_instance(7, 9),
+        gamma in 0.05f64..4.0,
+    ) {
+        check_against_independent_oracles(&inst, RegKind::Hard, 0.0);
+        check_against_independent_oracles(&inst, RegKind::Gini, gamma);
+    }
+
+    /// The same on integer scores and round gammas, where hard ties and gini kinks are common
+    /// (the cases the exact attempt exists for).
+    #[test]
+    fn certified_hard_and_gini_at_ties_and_kinks_contain_the_independent_oracles(
+        (inst, gamma) in kinky_instance(),
+    ) {
+        check_against_independent_oracles(&inst, RegKind::Hard, 0.0);
+        check_against_independent_oracles(&inst, RegKind::Gini, gamma);
     }
 }
 
@@ -770,8 +907,12 @@ fn vectors_are_deterministic_and_cover_every_case() {
     assert!(zero_w && heavy && cap0 && k0 && kn && g_lo && g_hi);
 }
 
+/// Rounding and printing check (not an independent truth: for hard and gini the expected
+/// strings come from the rational DP rounded outward): the printed pairs contain
+/// `relax_exact`'s results. The independent check of those values is
+/// `certified_hard_and_gini_contain_the_recursive_and_brute_force_oracles`.
 #[test]
-fn vectors_expected_values_contain_the_exact_results() {
+fn vectors_expected_strings_round_the_exact_dp_outward() {
     // For hard and gini the expected strings must contain the exact rational result.
     let (_, text) = run_cli(vectors::cli, &["--count", "60", "--seed", "9"]);
     for v in lines(&text) {
