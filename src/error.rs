@@ -63,6 +63,16 @@ pub enum Error {
         /// What went wrong.
         what: String,
     },
+    /// A solver stopped at a work limit (time or nodes) before proving its answer optimal.
+    /// No answer is given: an unproven incumbent is not a ground truth.
+    SolverLimit {
+        /// Which limit: `time` or `nodes`.
+        limit: String,
+        /// The limit, with its unit (for example `10 s`).
+        budget: String,
+        /// How to raise it or what to use instead, in words.
+        how: String,
+    },
     /// An input line could not be read as a JSON object (over-long, not UTF-8, malformed JSON,
     /// not an object); the message names the line and the rule.
     Input {
@@ -138,6 +148,10 @@ impl fmt::Display for Error {
             }
             Error::Unsupported { what } => write!(f, "{what}"),
             Error::Solver { what } => write!(f, "solver: {what}"),
+            Error::SolverLimit { limit, budget, how } => write!(
+                f,
+                "solver: stopped at the {limit} limit ({budget}) before proving optimality; {how}"
+            ),
             Error::Input { what } => write!(f, "{what}"),
             Error::Limit {
                 what,

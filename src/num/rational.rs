@@ -184,6 +184,56 @@ pub fn format_rational(r: &BigRational) -> String {
     }
 }
 
+/// `r` in scientific notation with `sig` significant digits, truncated toward zero (for
+/// messages: "1.00000e-400" where the exact fraction would print hundreds of digits).
+pub fn approx_decimal(r: &BigRational, sig: usize) -> String {
+    if r.is_zero() {
+        return "0".into();
+    }
+    let sig = sig.max(1);
+    let a = r.abs();
+    let pow10 = |k: i64| -> BigRational {
+        let p = num_traits::pow(BigInt::from(10), k.unsigned_abs() as usize);
+        if k >= 0 {
+            BigRational::from_integer(p)
+        } else {
+            BigRational::new(BigInt::one(), p)
+        }
+    };
+    // floor(log10 a) from the bit lengths, then corrected by comparisons.
+    let nb = a.numer().bits() as f64;
+    let db = a.denom().bits() as f64;
+    let mut e = ((nb - db) * std::f64::consts::LOG10_2).floor() as i64;
+    while a >= pow10(e + 1) {
+        e += 1;
+    }
+    while a < pow10(e) {
+        e -= 1;
+    }
+    let m = (&a * pow10(sig as i64 - 1 - e))
+        .floor()
+        .to_integer()
+        .to_string();
+    let sign = if r.is_negative() { "-" } else { "" };
+    let (first, rest) = m.split_at(1);
+    if rest.is_empty() {
+        format!("{sign}{first}e{e}")
+    } else {
+        format!("{sign}{first}.{rest}e{e}")
+    }
+}
+
+/// The exact `p/q` when it is at most `max_chars` long, else [`approx_decimal`] with 12
+/// digits and a leading `~` (for messages).
+pub fn format_rational_short(r: &BigRational, max_chars: usize) -> String {
+    let exact = if r.denom().bits() + r.numer().bits() > 4 * max_chars as u64 {
+        None
+    } else {
+        Some(format_rational(r)).filter(|s| s.len() <= max_chars)
+    };
+    exact.unwrap_or_else(|| format!("~{}", approx_decimal(r, 12)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,6 +356,21 @@ mod tests {
             * (BigRational::new(1.into(), 2.into())
                 + BigRational::new(1.into(), BigInt::from(1) << 100usize));
         assert_eq!(rational_to_f64(&s), f64::from_bits(1));
+    }
+
+    #[test]
+    fn approx_decimal_prints_the_leading_digits() {
+        let r = |t: &str| parse_rational(t, "x").unwrap();
+        assert_eq!(approx_decimal(&r("1e-400"), 6), "1.00000e-400");
+        assert_eq!(approx_decimal(&r("-2/3"), 4), "-6.666e-1");
+        assert_eq!(approx_decimal(&r("999.99"), 3), "9.99e2");
+        assert_eq!(approx_decimal(&r("1000"), 1), "1e3");
+        assert_eq!(approx_decimal(&r("0"), 3), "0");
+        assert_eq!(format_rational_short(&r("3/7"), 10), "3/7");
+        assert_eq!(
+            format_rational_short(&r("1e-400"), 40),
+            "~1.00000000000e-400"
+        );
     }
 
     #[test]
