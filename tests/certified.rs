@@ -1349,3 +1349,123 @@ fn certified_edge_cases_never_fail_silently() {
     assert!(sum_is_exact(&Interval::point(1.0, 8)));
     assert!(Interval::point(0.0, 8).mag_min().unwrap().is_zero());
 }
+
+// ---------------------------------------------------------------------------------------------
+// the work budget
+
+/// Regression: certified gini near a kink at n = 512 (integer scores, gamma 1) ran for
+/// minutes before an error. The plan is made before any work: not even one interval pass fits
+/// the default budget, so the call is refused with a typed limit (no work done: the error is
+/// `Limit`, which is only produced before the first pass).
+#[test]
+fn certified_work_budget_refuses_large_tables_before_any_work() {
+    let n = 512;
+    let theta: Vec<f64> = (0..n).map(|i| ((i * 7) % 5) as f64).collect();
+    let inst = Instance::knapsack(theta, vec![1; n], 511).unwrap();
+    let plan = certified::estimate(&inst, RegKind::Gini, 1.0, &Target::default());
+    assert!(
+        plan.passes.is_empty() && plan.exact_cap.is_none(),
+        "{plan:?}"
+    );
+    let (bits, w) = plan.refused.unwrap();
+    assert_eq!(bits, Target::default().start_bits);
+    assert!(w > Target::default().max_work as u128);
+    for kind in [RegKind::Gini, RegKind::Shannon, RegKind::Tsallis] {
+        let e = relax_certified(&inst, kind, 1.0, None, &Target::default()).unwrap_err();
+        match &e {
+            Error::Limit {
+                what,
+                needed,
+                limit,
+                how,
+            } => {
+                assert!(
+                    what.contains("certified") && what.contains(kind.name()),
+                    "{e}"
+                );
+                assert!(needed > limit && *limit == certified::DEFAULT_MAX_WORK as u128);
+                assert!(how.contains("max_work"), "{e}");
+            }
+            other => panic!("expected a limit, got {other:?}"),
+        }
+    }
+    // Raising the budget is what the message says: with room for one pass the plan has it.
+    let mut big = Target::default();
+    big.max_work = u64::MAX;
+    let plan = certified::estimate(&inst, RegKind::Gini, 1.0, &big);
+    assert_eq!(plan.passes.len(), 6);
+    assert!(plan.refused.is_none() && plan.exact_cap == Some(certified::EXACT_ATTEMPT_BITS));
+}
+
+/// The plan never exceeds the budget: the exact attempt (charged at twice its bit cap) plus
+/// the planned passes fit `max_work`, the cap shrinks as tables grow, and passes double in
+/// precision from the target's start to its ceiling.
+#[test]
+fn certified_work_plan_fits_the_budget() {
+    let mut last_cap = u64::MAX;
+    for n in [4usize, 16, 64, 128, 200, 256, 400] {
+        let inst = Instance::knapsack(vec![0.25; n], vec![1; n], n as u64).unwrap();
+        for kind in RegKind::ALL {
+            for max_work in [100_000u64, 10_000_000, 1_000_000_000] {
+                let mut t = Target::default();
+                t.max_work = max_work;
+                let gamma = if kind == RegKind::Hard { 0.0 } else { 1.0 };
+                let p = certified::estimate(&inst, kind, gamma, &t);
+                let total: u128 = p.exact_work + p.passes.iter().map(|x| x.1).sum::<u128>();
+                if !p.passes.is_empty() {
+                    assert!(total <= max_work as u128, "{kind:?} n={n}: {p:?}");
+                }
+                for (k, &(bits, _)) in p.passes.iter().enumerate() {
+                    assert_eq!(bits, t.start_bits << k);
+                    assert!(bits <= t.max_bits);
+                }
+                if kind == RegKind::Gini && max_work == 10_000_000 {
+                    let cap = p.exact_cap.unwrap_or(0);
+                    assert!(cap <= last_cap, "the exact cap shrinks with n");
+                    last_cap = cap;
+                }
+            }
+        }
+    }
+}
+
+/// A kink that no precision resolves, under a budget that allows only the first passes: the
+/// call stops at the budget with an error naming it (after bounded work), instead of climbing
+/// to the 4096-bit ceiling. Integer scores with gamma = 1 put many cells exactly at
+/// |p - s| = gamma, and their exact numbers outgrow the attempt's cap within ~20 rows.
+#[test]
+fn certified_work_budget_bounds_the_precision_climb() {
+    let n = 100;
+    let theta: Vec<f64> = (0..n).map(|i| ((i * 7) % 5) as f64).collect();
+    let inst = Instance::knapsack(theta, vec![1; n], 50).unwrap();
+    let z: Vec<f64> = (0..n).map(|i| (i % 3) as f64 - 1.0).collect();
+    // The smallest budget (to 10%) whose plan is the passes at 128 and 256 bits.
+    let mut t = Target::default();
+    t.max_work = 1000;
+    let plan = loop {
+        let p = certified::estimate(&inst, RegKind::Gini, 1.0, &t);
+        if p.passes.len() == 2 {
+            break p;
+        }
+        assert!(p.passes.len() < 2);
+        t.max_work += t.max_work / 10;
+    };
+    assert_eq!(
+        plan.passes.iter().map(|p| p.0).collect::<Vec<_>>(),
+        vec![128, 256]
+    );
+    assert_eq!(plan.refused.map(|r| r.0), Some(512));
+    match relax_certified(&inst, RegKind::Gini, 1.0, Some(&z), &t) {
+        Ok(c) => {
+            // If it is settled after all, the answer must meet the target.
+            assert!(all_intervals(&c).into_iter().all(|x| t.accepts(x)));
+        }
+        Err(Error::Unsupported { what }) => {
+            assert!(
+                what.contains("work budget") && what.contains("at 256 bits"),
+                "{what}"
+            );
+        }
+        Err(e) => panic!("unexpected {e}"),
+    }
+}
