@@ -1,7 +1,7 @@
 //! Exact big rationals: parsing from the JSON contract's strings and printing back.
 
 use super::Num;
-use crate::error::{Result, invalid};
+use crate::error::{Error, Result, invalid};
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_rational::BigRational;
@@ -117,27 +117,129 @@ fn compose(mut m: u64, mut e: i64) -> f64 {
     f64::from_bits(((biased as u64) << 52) | (m - HIDDEN))
 }
 
+/// Size limits of one exact number, checked on the text before any big-integer work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberLimits {
+    /// Most decimal digits of the numerator or of the denominator the text denotes (leading
+    /// zeros not counted; a decimal exponent adds its zeros to one side).
+    pub max_digits: u64,
+    /// Largest absolute decimal exponent (`e` part).
+    pub max_exponent: u64,
+}
+
+/// Default [`NumberLimits::max_digits`]: 20,000 decimal digits are about 66,400 bits, just over
+/// the exact bit cap (2^16 bits), so a longer number could never be used.
+pub const DEFAULT_MAX_DIGITS: u64 = 20_000;
+/// Default [`NumberLimits::max_exponent`] (the same size as the digit limit).
+pub const DEFAULT_MAX_EXPONENT: u64 = 20_000;
+
+impl Default for NumberLimits {
+    /// [`DEFAULT_MAX_DIGITS`] digits and exponents up to [`DEFAULT_MAX_EXPONENT`].
+    fn default() -> Self {
+        NumberLimits {
+            max_digits: DEFAULT_MAX_DIGITS,
+            max_exponent: DEFAULT_MAX_EXPONENT,
+        }
+    }
+}
+
+fn digits_limit(field: &str, side: &str, needed: u64, limits: &NumberLimits) -> Error {
+    Error::Limit {
+        what: format!("{field}: decimal digits of the {side} of one exact number"),
+        needed: needed as u128,
+        limit: limits.max_digits as u128,
+        how: "exact numbers are capped near the exact bit cap; round the number, write it with \
+              fewer digits, or use f64 precision"
+            .into(),
+    }
+}
+
 /// Parses a number written as an integer `"-12"`, a fraction `"3/7"` or a decimal
-/// `"1.25e-3"`, exactly. `field` names the input field for the error message.
+/// `"1.25e-3"`, exactly, under the default [`NumberLimits`]. `field` names the input field for
+/// the error message.
 pub fn parse_rational(text: &str, field: &str) -> Result<BigRational> {
+    parse_rational_limited(text, field, &NumberLimits::default())
+}
+
+/// [`parse_rational`] under `limits`: the digits of the numerator and denominator the text
+/// denotes, and the decimal exponent, are counted on the text first; a number over a limit is
+/// an [`Error::Limit`] naming `field` and the limit, before any big-integer work (so a
+/// million-digit number or `1e999999999` is refused at the cost of scanning its text).
+pub fn parse_rational_limited(
+    text: &str,
+    field: &str,
+    limits: &NumberLimits,
+) -> Result<BigRational> {
     let t = text.trim();
     let bad = || {
+        let shown: String = t.chars().take(40).collect();
+        let more = if t.chars().count() > 40 { "..." } else { "" };
         invalid(
             field,
-            format!("must be a number, a fraction \"p/q\" or a decimal string; got {t:?}"),
+            format!(
+                "must be a number, a fraction \"p/q\" or a decimal string; got {shown:?}{more}"
+            ),
         )
     };
+    let significant = |digits: &str| digits.trim_start_matches('0').len() as u64;
+    let is_int = |x: &str| {
+        let d = x.strip_prefix(['-', '+']).unwrap_or(x);
+        !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())
+    };
     if let Some((p, q)) = t.split_once('/') {
-        let p: BigInt = p.trim().parse().map_err(|_| bad())?;
-        let q: BigInt = q.trim().parse().map_err(|_| bad())?;
+        let (p, q) = (p.trim(), q.trim());
+        if !is_int(p) || !is_int(q) {
+            return Err(bad());
+        }
+        let pd = significant(p.trim_start_matches(['-', '+']));
+        let qd = significant(q.trim_start_matches(['-', '+']));
+        if pd > limits.max_digits {
+            return Err(digits_limit(field, "numerator", pd, limits));
+        }
+        if qd > limits.max_digits {
+            return Err(digits_limit(field, "denominator", qd, limits));
+        }
+        let p: BigInt = p.parse().map_err(|_| bad())?;
+        let q: BigInt = q.parse().map_err(|_| bad())?;
         if q.is_zero() {
             return Err(invalid(field, "fraction has a zero denominator"));
         }
         return Ok(BigRational::new(p, q));
     }
-    let (mantissa, exponent) = match t.find(['e', 'E']) {
-        Some(k) => (&t[..k], t[k + 1..].parse::<i64>().map_err(|_| bad())?),
-        None => (t, 0),
+    let (mantissa, exp_text) = match t.find(['e', 'E']) {
+        Some(k) => (&t[..k], Some(&t[k + 1..])),
+        None => (t, None),
+    };
+    // The exponent: its size is checked on its digits before it is converted.
+    let exponent: i64 = match exp_text {
+        None => 0,
+        Some(e) => {
+            if !is_int(e) {
+                return Err(bad());
+            }
+            let neg = e.starts_with('-');
+            let mag = significant(e.trim_start_matches(['-', '+']));
+            let value: u64 = if mag > 19 {
+                u64::MAX
+            } else {
+                e.trim_start_matches(['-', '+'])
+                    .parse::<u64>()
+                    .unwrap_or(u64::MAX)
+            };
+            if value > limits.max_exponent {
+                return Err(Error::Limit {
+                    what: format!("{field}: decimal exponent of one exact number"),
+                    needed: value as u128,
+                    limit: limits.max_exponent as u128,
+                    how: "exact numbers are capped near the exact bit cap; write the number with \
+                          a smaller exponent, or use f64 precision"
+                        .into(),
+                });
+            }
+            // value <= max_exponent fits i64 for any sane limit; saturate otherwise.
+            let v = i64::try_from(value).unwrap_or(i64::MAX);
+            if neg { -v } else { v }
+        }
     };
     let (neg, digits) = match mantissa.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -150,19 +252,34 @@ pub fn parse_rational(text: &str, field: &str) -> Result<BigRational> {
     {
         return Err(bad());
     }
-    if exponent.abs() > 100_000 {
-        return Err(invalid(
-            field,
-            "decimal exponent is out of range (|e| <= 100000)",
-        ));
+    // value = N * 10^scale with N the digits of int and frac parts.
+    let scale = exponent.saturating_sub(frac_part.len() as i64);
+    let n_digits = if int_part.trim_start_matches('0').is_empty() {
+        significant(frac_part)
+    } else {
+        significant(int_part) + frac_part.len() as u64
+    };
+    let numer_digits = if n_digits == 0 {
+        0
+    } else {
+        n_digits.saturating_add(scale.max(0) as u64)
+    };
+    let denom_digits = if n_digits == 0 {
+        0
+    } else {
+        (-scale).max(0) as u64
+    };
+    if numer_digits > limits.max_digits {
+        return Err(digits_limit(field, "numerator", numer_digits, limits));
+    }
+    if denom_digits > limits.max_digits {
+        return Err(digits_limit(field, "denominator", denom_digits, limits));
+    }
+    if n_digits == 0 {
+        return Ok(<BigRational as Zero>::zero());
     }
     let all: String = format!("{int_part}{frac_part}");
-    let n: BigInt = if all.is_empty() {
-        BigInt::zero()
-    } else {
-        all.parse().map_err(|_| bad())?
-    };
-    let scale = exponent - frac_part.len() as i64;
+    let n: BigInt = all.parse().map_err(|_| bad())?;
     let ten = BigInt::from(10);
     let mut r = if scale >= 0 {
         BigRational::from_integer(n * num_traits::pow(ten, scale as usize))
@@ -356,6 +473,82 @@ mod tests {
             * (BigRational::new(1.into(), 2.into())
                 + BigRational::new(1.into(), BigInt::from(1) << 100usize));
         assert_eq!(rational_to_f64(&s), f64::from_bits(1));
+    }
+
+    /// The limits are checked on the text: numbers just inside are read exactly, numbers just
+    /// outside are `Error::Limit` naming the field and the side, and huge ones (a million
+    /// digits, an exponent past i64) are refused the same way, never parsed.
+    #[test]
+    fn parse_limits_refuse_before_big_integer_work() {
+        let lim = NumberLimits {
+            max_digits: 5,
+            max_exponent: 7,
+        };
+        let ok = |t: &str| parse_rational_limited(t, "theta[0]", &lim).unwrap();
+        let limit = |t: &str| match parse_rational_limited(t, "theta[0]", &lim) {
+            Err(Error::Limit {
+                what,
+                needed,
+                limit,
+                ..
+            }) => {
+                assert!(what.starts_with("theta[0]: "), "{what}");
+                (what, needed, limit)
+            }
+            other => panic!("{t}: expected a limit, got {other:?}"),
+        };
+        assert_eq!(format_rational(&ok("99999")), "99999");
+        assert_eq!(format_rational(&ok("000099999")), "99999"); // leading zeros are free
+        assert_eq!(format_rational(&ok("12e3")), "12000"); // 5 digits
+        assert_eq!(format_rational(&ok("1.2345")), "2469/2000"); // denominator 10^4
+        assert_eq!(format_rational(&ok("0.00001")), "1/100000"); // denominator 10^5
+        assert_eq!(format_rational(&ok("-12345/99999")), "-4115/33333");
+        assert_eq!(format_rational(&ok("0e7")), "0");
+        assert_eq!(format_rational(&ok("0.000e-7")), "0");
+        let (w, n, l) = limit("123456");
+        assert!(w.contains("numerator") && n == 6 && l == 5, "{w}");
+        assert!(limit("123e4").0.contains("numerator")); // 1230000: 7 digits
+        assert!(limit("0.000001").0.contains("denominator")); // 10^6
+        assert!(limit("1e-6").0.contains("denominator"));
+        assert!(limit("1/123456").0.contains("denominator"));
+        assert!(limit("-123456/7").0.contains("numerator"));
+        let (w, n, l) = limit("1e8");
+        assert!(w.contains("exponent") && n == 8 && l == 7, "{w}");
+        assert!(
+            limit("1e-99999999999999999999999999")
+                .0
+                .contains("exponent")
+        );
+        assert_eq!(limit("1e-99999999999999999999999999").1, u64::MAX as u128);
+        // A million digits: refused by counting, under the default limits too.
+        let million = "7".repeat(1_000_000);
+        assert!(limit(&million).0.contains("numerator"));
+        match parse_rational(&million, "theta[3]") {
+            Err(Error::Limit { needed, limit, .. }) => {
+                assert_eq!((needed, limit), (1_000_000, DEFAULT_MAX_DIGITS as u128));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            parse_rational(&format!("1/{million}"), "x"),
+            Err(Error::Limit { .. })
+        ));
+        assert!(matches!(
+            parse_rational("1e100000", "x"),
+            Err(Error::Limit { .. })
+        ));
+        // Malformed text stays an Invalid error.
+        for t in [
+            "1e", "e5", "1.2.3", "1/", "/2", "1/2/3", "--1", "1e1.5", "0x10",
+        ] {
+            assert!(
+                matches!(
+                    parse_rational_limited(t, "x", &lim),
+                    Err(Error::Invalid { .. })
+                ),
+                "{t}"
+            );
+        }
     }
 
     #[test]
