@@ -1392,8 +1392,10 @@ fn certified_work_budget_refuses_large_tables_before_any_work() {
         }
     }
     // Raising the budget is what the message says: with room for one pass the plan has it.
-    let mut big = Target::default();
-    big.max_work = u64::MAX;
+    let big = Target {
+        max_work: u64::MAX,
+        ..Target::default()
+    };
     let plan = certified::estimate(&inst, RegKind::Gini, 1.0, &big);
     assert_eq!(plan.passes.len(), 6);
     assert!(plan.refused.is_none() && plan.exact_cap == Some(certified::EXACT_ATTEMPT_BITS));
@@ -1409,8 +1411,10 @@ fn certified_work_plan_fits_the_budget() {
         let inst = Instance::knapsack(vec![0.25; n], vec![1; n], n as u64).unwrap();
         for kind in RegKind::ALL {
             for max_work in [100_000u64, 10_000_000, 1_000_000_000] {
-                let mut t = Target::default();
-                t.max_work = max_work;
+                let t = Target {
+                    max_work,
+                    ..Target::default()
+                };
                 let gamma = if kind == RegKind::Hard { 0.0 } else { 1.0 };
                 let p = certified::estimate(&inst, kind, gamma, &t);
                 let total: u128 = p.exact_work + p.passes.iter().map(|x| x.1).sum::<u128>();
@@ -1442,8 +1446,10 @@ fn certified_work_budget_bounds_the_precision_climb() {
     let inst = Instance::knapsack(theta, vec![1; n], 50).unwrap();
     let z: Vec<f64> = (0..n).map(|i| (i % 3) as f64 - 1.0).collect();
     // The smallest budget (to 10%) whose plan is the passes at 128 and 256 bits.
-    let mut t = Target::default();
-    t.max_work = 1000;
+    let mut t = Target {
+        max_work: 1000,
+        ..Target::default()
+    };
     let plan = loop {
         let p = certified::estimate(&inst, RegKind::Gini, 1.0, &t);
         if p.passes.len() == 2 {
