@@ -11,4 +11,5 @@ mod ilp;
 mod num;
 mod oracles;
 mod reference;
+mod regularizers;
 mod submod;

@@ -43,6 +43,7 @@
 //! # Ok::<(), diffknap::Error>(())
 //! ```
 
+pub mod alpha;
 pub mod fmt;
 pub mod interval;
 pub mod reg;
@@ -217,6 +218,10 @@ pub fn relax_intervals(
         RegKind::Shannon => interval_pass(inst, Shannon, gamma, z, bits),
         RegKind::Gini => interval_pass(inst, Gini, gamma, z, bits),
         RegKind::Tsallis => interval_pass(inst, Tsallis, gamma, z, bits),
+        RegKind::Alpha(a) => interval_pass(inst, alpha::IntervalAlpha::new(a), gamma, z, bits),
+        RegKind::Custom => Err(Error::Unsupported {
+            what: "regularizer: custom regularizers have no interval form; certified precision serves the built-in ones".into(),
+        }),
     }
 }
 

@@ -1,0 +1,363 @@
+//! The alpha-Tsallis family, user-defined regularizers, the study measurements and plots
+//! (docs/regularizers.md).
+
+use diffknap::num::Num;
+use diffknap::ops::{Extras, relax_exact, relax_f64};
+use diffknap::reg::{Alpha, Gini, Regularizer, Shannon, Tsallis, TsallisAlpha, small_side};
+use diffknap::rng::Rng;
+use diffknap::{Constraint, Error, Instance, RegKind};
+
+fn alpha(a: f64) -> RegKind {
+    RegKind::Alpha(Alpha::new(a).unwrap())
+}
+
+/// A random instance (knapsack, exact or top-k), always feasible.
+fn random_instance(rng: &mut Rng, max_n: usize) -> Instance<f64> {
+    let n = 1 + rng.below(max_n as u64) as usize;
+    let theta: Vec<f64> = (0..n).map(|_| 4.0 * rng.uniform() - 2.0).collect();
+    let weights: Vec<u64> = (0..n).map(|_| rng.below(4)).collect();
+    let total: u64 = weights.iter().sum();
+    match rng.below(3) {
+        0 => Instance::knapsack(theta, weights, rng.below(total + 2)).unwrap(),
+        1 => {
+            let c = weights.iter().filter(|_| rng.below(2) == 1).sum();
+            Instance::exact(theta, weights, c).unwrap()
+        }
+        _ => {
+            let k = rng.below(n as u64 + 1);
+            Instance::new(
+                Constraint::TopK,
+                theta,
+                None,
+                k,
+                diffknap::Budget::default(),
+            )
+            .unwrap()
+        }
+    }
+}
+
+fn z_for(rng: &mut Rng, n: usize) -> Vec<f64> {
+    (0..n).map(|_| 2.0 * rng.uniform() - 1.0).collect()
+}
+
+/// max |a - b| / max(1, |b|) over value, y and vjp.
+fn diff(a: &diffknap::ops::Relaxed<f64>, b: &diffknap::ops::Relaxed<f64>) -> f64 {
+    let rel = |x: f64, y: f64| (x - y).abs() / y.abs().max(1.0);
+    let mut d = rel(a.value, b.value);
+    for (x, y) in a.y.iter().zip(&b.y) {
+        d = d.max(rel(*x, *y));
+    }
+    if let (Some(va), Some(vb)) = (&a.vjp, &b.vjp) {
+        for (x, y) in va.iter().zip(vb) {
+            d = d.max(rel(*x, *y));
+        }
+    }
+    d
+}
+
+#[test]
+fn parse_accepts_tsallis_alpha_and_refuses_bad_alphas() {
+    assert_eq!(RegKind::parse("tsallis").unwrap(), RegKind::Tsallis);
+    assert_eq!(RegKind::parse("tsallis:1").unwrap(), RegKind::Shannon);
+    let k = RegKind::parse("tsallis:1.3").unwrap();
+    assert_eq!(k, alpha(1.3));
+    assert_eq!(k.label(), "tsallis:1.3");
+    assert_eq!(RegKind::parse(&k.label()).unwrap(), k);
+    assert_eq!(RegKind::parse("tsallis:2").unwrap(), alpha(2.0));
+    for bad in [
+        "tsallis:",
+        "tsallis:abc",
+        "tsallis:0.5",
+        "tsallis:-3",
+        "tsallis:inf",
+        "tsallis:NaN",
+        "tsallis:101",
+    ] {
+        let e = RegKind::parse(bad).unwrap_err();
+        assert!(e.to_string().starts_with("regularizer"), "{bad}: {e}");
+    }
+}
+
+#[test]
+fn relax_request_reads_tsallis_alpha() {
+    let line = serde_json::json!({"constraint": "knapsack", "theta": [1.0, 0.3, -0.2],
+        "weights": [2, 1, 3], "capacity": 3, "regularizer": "tsallis:1.3", "gamma": 0.7});
+    let req =
+        diffknap::request::relax::parse_request(&line, diffknap::request::json::f64_of).unwrap();
+    assert_eq!(req.regularizer, alpha(1.3));
+}
+
+#[test]
+fn root_finder_matches_the_closed_forms_of_gini_tsallis_and_alpha_3() {
+    // The f64 root finder against three closed forms written independently of it:
+    // alpha = 2: m = 1/2 - t/2; alpha = 3: m = 1/2 - t/... (gini at gamma/2): m = 1/2 - t/4 * 2;
+    // alpha = 1.5: m = (1 - c^2)^2 / (2 (1 + c sqrt(2 - c^2))), c = t/2.
+    let mut worst: f64 = 0.0;
+    for k in 0..2000 {
+        let u = (k as f64 + 0.5) / 2000.0; // in (0, 1): t as a fraction of the threshold 1/a
+        let m2 = small_side(1.0, u);
+        worst = worst.max((m2 - (0.5 - u / 2.0)).abs());
+        let t3 = u / 2.0;
+        let m3 = small_side(2.0, t3);
+        worst = worst.max((m3 - (0.5 - t3)).abs());
+        let t15 = 2.0 * u;
+        let c = t15 / 2.0;
+        let m15 = (1.0 - c * c).powi(2) / (2.0 * (1.0 + c * (2.0 - c * c).sqrt()));
+        let m = small_side(0.5, t15);
+        worst = worst.max((m - m15).abs() / m15.max(1e-300).min(1.0).max(1e-3));
+    }
+    assert!(worst < 1e-14, "worst {worst:e}");
+}
+
+#[test]
+fn alpha_2_and_1_5_reproduce_gini_and_tsallis_on_random_instances() {
+    let mut rng = Rng::seed(13);
+    let mut worst: f64 = 0.0;
+    for trial in 0..300 {
+        let inst = random_instance(&mut rng, 7);
+        let gamma = 0.05 + 3.0 * rng.uniform();
+        let extras = Extras {
+            z: Some(z_for(&mut rng, inst.n())),
+            samples: 0,
+            seed: 0,
+        };
+        for (general, closed) in [(alpha(2.0), RegKind::Gini), (alpha(1.5), RegKind::Tsallis)] {
+            let a = relax_f64(&inst, general, gamma, &extras).unwrap();
+            let b = relax_f64(&inst, closed, gamma, &extras).unwrap();
+            let d = diff(&a, &b);
+            assert!(d < 1e-14, "trial {trial} {general}: {d:e}");
+            worst = worst.max(d);
+        }
+    }
+    assert!(worst.is_finite());
+}
+
+#[test]
+fn two_way_alpha_matches_closed_forms_pointwise() {
+    let g = TsallisAlpha::new(Alpha::new(2.0).unwrap());
+    let t = TsallisAlpha::new(Alpha::new(1.5).unwrap());
+    let mut rng = Rng::seed(5);
+    for _ in 0..5000 {
+        let s = 6.0 * rng.uniform() - 3.0;
+        let p = 6.0 * rng.uniform() - 3.0;
+        let gamma = 0.01 + 4.0 * rng.uniform();
+        let (v1, q1) = g.smax(&s, &p, &gamma);
+        let (v2, q2) = Gini.smax(&s, &p, &gamma);
+        assert!((v1 - v2).abs() <= 1e-14 * v2.abs().max(1.0) && (q1 - q2).abs() <= 1e-15);
+        let (v1, q1) = t.smax(&s, &p, &gamma);
+        let (v2, q2) = Tsallis.smax(&s, &p, &gamma);
+        assert!((v1 - v2).abs() <= 1e-14 * v2.abs().max(1.0) && (q1 - q2).abs() <= 1e-15);
+        for q in [q1, 0.5 * rng.uniform(), 1.0 - 0.5 * rng.uniform()] {
+            let (a, b) = (t.dq(&q, &gamma), Tsallis.dq(&q, &gamma));
+            assert!((a - b).abs() <= 1e-14 * b.abs().max(1.0 / gamma));
+            let (a, b) = (g.dq(&q, &gamma), Gini.dq(&q, &gamma));
+            assert!((a - b).abs() <= 1e-14 * b.abs().max(1.0 / gamma));
+        }
+    }
+}
+
+#[test]
+fn alpha_to_1_converges_to_shannon() {
+    let mut rng = Rng::seed(21);
+    let insts: Vec<(Instance<f64>, f64, Vec<f64>)> = (0..40)
+        .map(|_| {
+            let inst = random_instance(&mut rng, 6);
+            let z = z_for(&mut rng, inst.n());
+            (inst, 0.2 + 2.0 * rng.uniform(), z)
+        })
+        .collect();
+    let mut prev = f64::INFINITY;
+    for k in 1..=7 {
+        let a = 1.0 + 10f64.powi(-k);
+        let mut worst: f64 = 0.0;
+        for (inst, gamma, z) in &insts {
+            let extras = Extras {
+                z: Some(z.clone()),
+                samples: 0,
+                seed: 0,
+            };
+            let x = relax_f64(inst, alpha(a), *gamma, &extras).unwrap();
+            let y = relax_f64(inst, RegKind::Shannon, *gamma, &extras).unwrap();
+            worst = worst.max(diff(&x, &y));
+        }
+        // The distance to shannon is O(alpha - 1): it shrinks by about 10 per step.
+        assert!(worst < prev, "alpha {a}: {worst:e} >= {prev:e}");
+        assert!(worst < 10.0 * 10f64.powi(-k), "alpha {a}: {worst:e}");
+        prev = worst;
+    }
+    assert!(prev < 1e-6);
+}
+
+#[test]
+fn general_alpha_matches_the_recursive_oracle() {
+    // The oracle maximises q p + (1 - q) s + gamma H(q) by bisection on H' written from the
+    // definition (powers, not the root finder) over all paths top-down.
+    let mut rng = Rng::seed(77);
+    for trial in 0..200 {
+        let inst = random_instance(&mut rng, 6);
+        let a = [1.05, 1.3, 1.7, 2.5, 4.0, 9.0][trial % 6];
+        let gamma = 0.1 + 2.0 * rng.uniform();
+        let out = relax_f64(&inst, alpha(a), gamma, &Extras::default()).unwrap();
+        let (v, g) = diffknap::oracle::recursive::value_and_grad(&inst, alpha(a), gamma).unwrap();
+        assert!(
+            (out.value - v).abs() < 1e-9 * v.abs().max(1.0),
+            "trial {trial}"
+        );
+        for (x, y) in out.y.iter().zip(&g) {
+            assert!((x - y).abs() < 1e-7, "trial {trial} alpha {a}: {x} vs {y}");
+        }
+    }
+}
+
+#[test]
+fn general_alpha_obeys_the_bounds_and_vjp_identities() {
+    // V_hard <= V <= V_hard + n gamma Hmax; 0 <= y <= 1; <z, y> direction: the VJP equals the
+    // central difference of <z, y> in theta (y = grad V, Jacobian symmetric).
+    let mut rng = Rng::seed(3);
+    for trial in 0..150 {
+        let inst = random_instance(&mut rng, 6);
+        let a = 1.0 + 0.05 + 4.0 * rng.uniform();
+        let kind = alpha(a);
+        let gamma = 0.1 + 2.0 * rng.uniform();
+        let z = z_for(&mut rng, inst.n());
+        let extras = Extras {
+            z: Some(z.clone()),
+            samples: 0,
+            seed: 0,
+        };
+        let out = relax_f64(&inst, kind, gamma, &extras).unwrap();
+        let hard = relax_f64(&inst, RegKind::Hard, 0.0, &Extras::default()).unwrap();
+        let gap = inst.n() as f64 * gamma * kind.h_max();
+        assert!(out.value >= hard.value - 1e-12 && out.value <= hard.value + gap + 1e-12);
+        assert!(out.y.iter().all(|y| (-1e-15..=1.0 + 1e-15).contains(y)));
+        // Finite differences of y along z versus the VJP (symmetric Jacobian: J z = J^T z).
+        let h = 1e-6;
+        let shifted = |sign: f64| {
+            let th: Vec<f64> = inst
+                .theta()
+                .iter()
+                .zip(&z)
+                .map(|(t, zi)| t + sign * h * zi)
+                .collect();
+            relax_f64(
+                &inst.with_theta(th).unwrap(),
+                kind,
+                gamma,
+                &Extras::default(),
+            )
+            .unwrap()
+            .y
+        };
+        let (yp, ym) = (shifted(1.0), shifted(-1.0));
+        let vjp = out.vjp.unwrap();
+        for i in 0..inst.n() {
+            let fd = (yp[i] - ym[i]) / (2.0 * h);
+            // Skip kinks of the sparse regime (a jump of the Jacobian inside the stencil).
+            if (fd - vjp[i]).abs() > 1e-4 * (1.0 + 1.0 / gamma) {
+                let kinked = [h, 2.0 * h].iter().any(|&hh| {
+                    let th: Vec<f64> = inst
+                        .theta()
+                        .iter()
+                        .zip(&z)
+                        .map(|(t, zi)| t + hh * zi)
+                        .collect();
+                    let y2 = relax_f64(
+                        &inst.with_theta(th).unwrap(),
+                        kind,
+                        gamma,
+                        &Extras::default(),
+                    )
+                    .unwrap()
+                    .y;
+                    ((y2[i] - out.y[i]) / hh - vjp[i]).abs() > 1e-4 * (1.0 + 1.0 / gamma)
+                });
+                assert!(
+                    kinked,
+                    "trial {trial} alpha {a} item {i}: fd {fd} vs vjp {}",
+                    vjp[i]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn exact_precision_serves_alpha_2_and_3_and_refuses_the_rest() {
+    use diffknap::num::rational::Rational;
+    let mut rng = Rng::seed(9);
+    for _ in 0..50 {
+        let f = random_instance(&mut rng, 5);
+        let theta: Vec<Rational> = f.theta().iter().map(|&t| Rational::from_f64(t)).collect();
+        let inst = f.with_theta(theta).unwrap();
+        let gamma = Rational::from_f64(0.25 + rng.uniform());
+        let ex = Extras::default();
+        let a2 = relax_exact(&inst, alpha(2.0), &gamma, &ex).unwrap();
+        let gi = relax_exact(&inst, RegKind::Gini, &gamma, &ex).unwrap();
+        assert_eq!(a2, gi);
+        let a3 = relax_exact(&inst, alpha(3.0), &gamma, &ex).unwrap();
+        // Independently: H_3 = q(1-q)/2, so the f64 root finder at alpha 3 agrees with it.
+        let f3 = relax_f64(&f, alpha(3.0), gamma.to_f64(), &Extras::default()).unwrap();
+        assert!((a3.value.to_f64() - f3.value).abs() < 1e-12 * f3.value.abs().max(1.0));
+        for (x, y) in a3.y.iter().zip(&f3.y) {
+            assert!((x.to_f64() - y).abs() < 1e-12);
+        }
+    }
+    let f = random_instance(&mut rng, 4);
+    let theta: Vec<Rational> = f.theta().iter().map(|&t| Rational::from_f64(t)).collect();
+    let inst = f.with_theta(theta).unwrap();
+    let e = relax_exact(
+        &inst,
+        alpha(1.3),
+        &Rational::from_f64(0.5),
+        &Extras::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(e, Error::Unsupported { .. }), "{e}");
+    assert!(e.to_string().contains("tsallis:1.3"));
+}
+
+#[test]
+fn fast_backends_fall_back_to_the_reference_for_general_alpha() {
+    use diffknap::backend::{self, Plan};
+    let mut rng = Rng::seed(4);
+    for _ in 0..30 {
+        let inst = random_instance(&mut rng, 6);
+        let extras = Extras {
+            z: Some(z_for(&mut rng, inst.n())),
+            samples: 3,
+            seed: 8,
+        };
+        let a = relax_f64(&inst, alpha(1.3), 0.6, &extras).unwrap();
+        let b = backend::relax(
+            &inst,
+            alpha(1.3),
+            0.6,
+            &extras,
+            &Plan::new(backend::Isa::detect(), backend::Par::Seq),
+        )
+        .unwrap();
+        assert_eq!(a, b);
+    }
+    // The low-level kernels refuse with a typed error instead.
+    let inst = Instance::knapsack(vec![1.0, 2.0], vec![1, 1], 1).unwrap();
+    let e = backend::forward(
+        &inst,
+        alpha(1.3),
+        0.5,
+        &Plan::new(backend::Isa::detect(), backend::Par::Seq),
+    )
+    .unwrap_err();
+    assert!(matches!(e, Error::Unsupported { .. }));
+}
+
+#[test]
+fn shannon_and_generic_agree_on_the_two_way_max_near_alpha_1() {
+    let r = TsallisAlpha::new(Alpha::new(1.0 + 1e-9).unwrap());
+    for k in 0..200 {
+        let d = -6.0 + 12.0 * k as f64 / 199.0;
+        let (v1, q1) = r.smax(&0.0, &d, &1.0);
+        let (v2, q2) = Shannon.smax(&0.0, &d, &1.0);
+        assert!((v1 - v2).abs() < 1e-7 && (q1 - q2).abs() < 1e-7, "d {d}");
+    }
+}
