@@ -361,3 +361,198 @@ fn shannon_and_generic_agree_on_the_two_way_max_near_alpha_1() {
         assert!((v1 - v2).abs() < 1e-7 && (q1 - q2).abs() < 1e-7, "d {d}");
     }
 }
+
+// ---- user-defined regularizers ------------------------------------------------------------
+
+use diffknap::reg::{Builtin, CheckOptions, Custom, TwoWay, check_two_way};
+
+/// Gini at twice the scale, H(q) = 2 q (1 - q): the smoothed max equals gini's at 2 gamma.
+#[derive(Debug, Clone, Copy)]
+struct ScaledGini {
+    /// A deliberate error in the derivative (1 = correct).
+    dq_factor: f64,
+    /// A deliberate error in the choice (0 = correct).
+    q_shift: f64,
+}
+
+impl TwoWay for ScaledGini {
+    fn entropy(&self, q: f64) -> f64 {
+        2.0 * q * (1.0 - q)
+    }
+    fn choice(&self, d: f64, gamma: f64) -> f64 {
+        (0.5 + d / (4.0 * gamma) + self.q_shift).clamp(0.0, 1.0)
+    }
+    fn dchoice(&self, q: f64, gamma: f64) -> f64 {
+        if q > 0.0 && q < 1.0 {
+            self.dq_factor / (4.0 * gamma)
+        } else {
+            0.0
+        }
+    }
+}
+
+const GOOD: ScaledGini = ScaledGini {
+    dq_factor: 1.0,
+    q_shift: 0.0,
+};
+
+#[test]
+fn user_regularizer_runs_through_every_algorithm() {
+    use diffknap::dp;
+    use diffknap::ops::relax_with;
+    let mut rng = Rng::seed(31);
+    for trial in 0..100 {
+        let inst = random_instance(&mut rng, 6);
+        let gamma = 0.1 + 2.0 * rng.uniform();
+        let z = z_for(&mut rng, inst.n());
+        let extras = Extras {
+            z: Some(z.clone()),
+            samples: 0,
+            seed: 0,
+        };
+        // Forward, marginals and VJP against gini at 2 gamma (the crate's own closed form).
+        let user = relax_with(&inst, Custom(GOOD), &gamma, &extras).unwrap();
+        let gini = relax_f64(&inst, RegKind::Gini, 2.0 * gamma, &extras).unwrap();
+        assert!(
+            diff(&user, &gini) < 1e-13,
+            "trial {trial}: {:e}",
+            diff(&user, &gini)
+        );
+        // The generic DP directly: E rows sum to 1, y = sum E Q.
+        let fwd = dp::forward(&inst, Custom(GOOD), &gamma).unwrap();
+        let marg = dp::marginals(&inst, &fwd);
+        for i in 0..=inst.n() {
+            let s: f64 = marg.e.row(i).iter().sum();
+            assert!((s - 1.0).abs() < 1e-12);
+        }
+    }
+    // Sampling: feasible draws whose mean approaches y (4000 draws: 5 standard errors).
+    let inst = Instance::knapsack(vec![0.4, 0.1, -0.2, 0.3], vec![1, 2, 1, 2], 3).unwrap();
+    let extras = Extras {
+        z: None,
+        samples: 4000,
+        seed: 5,
+    };
+    let out = relax_with(&inst, Custom(GOOD), &0.8, &extras).unwrap();
+    let mut mean = vec![0.0; inst.n()];
+    for s in &out.samples {
+        let w: usize = s
+            .selection
+            .iter()
+            .zip(inst.weights())
+            .filter(|(b, _)| **b)
+            .map(|(_, w)| w)
+            .sum();
+        assert!(w <= inst.capacity());
+        for (m, b) in mean.iter_mut().zip(&s.selection) {
+            *m += f64::from(u8::from(*b)) / 4000.0;
+        }
+    }
+    for (m, y) in mean.iter().zip(&out.y) {
+        assert!((m - y).abs() < 5.0 * 0.5 / 4000f64.sqrt(), "{m} vs {y}");
+    }
+    // gamma <= 0 is refused with a typed error.
+    assert!(relax_with(&inst, Custom(GOOD), &0.0, &Extras::default()).is_err());
+}
+
+#[test]
+fn check_helper_passes_correct_closed_forms_and_catches_wrong_ones() {
+    let opts = CheckOptions::default();
+    let good = check_two_way(&GOOD, &opts);
+    assert!(good.passed(1e-6), "{good:?}");
+    let bad_dq = check_two_way(
+        &ScaledGini {
+            dq_factor: 2.0,
+            q_shift: 0.0,
+        },
+        &opts,
+    );
+    // The derivative is off by 1/(4 gamma), i.e. 0.25 in the report's units (gamma |error|).
+    assert!(!bad_dq.passed(1e-6));
+    assert!((bad_dq.derivative.error - 0.25).abs() < 1e-6, "{bad_dq:?}");
+    assert!(bad_dq.choice.error < 1e-6 && bad_dq.value.error < 1e-6);
+    let bad_q = check_two_way(
+        &ScaledGini {
+            dq_factor: 1.0,
+            q_shift: 0.01,
+        },
+        &opts,
+    );
+    assert!(
+        bad_q.choice.error > 0.009 && !bad_q.passed(1e-6),
+        "{bad_q:?}"
+    );
+    // The built-in closed forms pass, general alpha included (its root finder against the
+    // variational definition).
+    let builtins = [
+        check_two_way(&Builtin(Shannon, RegKind::Shannon), &opts),
+        check_two_way(&Builtin(Gini, RegKind::Gini), &opts),
+        check_two_way(&Builtin(Tsallis, RegKind::Tsallis), &opts),
+        check_two_way(
+            &Builtin(TsallisAlpha::new(Alpha::new(1.3).unwrap()), alpha(1.3)),
+            &opts,
+        ),
+        check_two_way(
+            &Builtin(TsallisAlpha::new(Alpha::new(4.0).unwrap()), alpha(4.0)),
+            &opts,
+        ),
+    ];
+    for r in builtins {
+        assert!(r.passed(1e-6), "{r:?}");
+    }
+}
+
+// ---- certified --------------------------------------------------------------------------
+
+#[test]
+fn certified_general_alpha_contains_the_f64_results_and_agrees_with_closed_forms() {
+    use diffknap::certified::{Target, relax_certified};
+    let mut rng = Rng::seed(17);
+    let near = |iv: &diffknap::certified::Interval, x: f64| {
+        let tol = 1e-12 * x.abs().max(1.0);
+        iv.is_valid() && iv.lo_f64() - tol <= x && x <= iv.hi_f64() + tol
+    };
+    let overlap = |a: &diffknap::certified::Interval, b: &diffknap::certified::Interval| {
+        let (al, ah) = a.bounds().unwrap();
+        let (bl, bh) = b.bounds().unwrap();
+        al <= bh && bl <= ah
+    };
+    for trial in 0..24 {
+        let inst = random_instance(&mut rng, 4);
+        let a = [1.3, 1.5, 2.0, 2.7, 1.05, 6.0][trial % 6];
+        let gamma = 0.2 + rng.uniform();
+        let z = z_for(&mut rng, inst.n());
+        let extras = Extras {
+            z: Some(z.clone()),
+            samples: 0,
+            seed: 0,
+        };
+        let f = relax_f64(&inst, alpha(a), gamma, &extras).unwrap();
+        let c = relax_certified(&inst, alpha(a), gamma, Some(&z), &Target::digits(20)).unwrap();
+        assert!(near(&c.value, f.value), "trial {trial} alpha {a}: value");
+        for (iv, x) in c.y.iter().zip(&f.y) {
+            assert!(
+                near(iv, *x),
+                "trial {trial} alpha {a}: y {x} not in [{}, {}]",
+                iv.lo_f64(),
+                iv.hi_f64()
+            );
+        }
+        for (iv, x) in c.vjp.as_ref().unwrap().iter().zip(f.vjp.as_ref().unwrap()) {
+            assert!(near(iv, *x), "trial {trial} alpha {a}: vjp");
+        }
+        // alpha = 1.5 and 2 are tsallis and gini: both enclosures hold the same exact numbers.
+        let closed = match a {
+            1.5 => Some(RegKind::Tsallis),
+            2.0 => Some(RegKind::Gini),
+            _ => None,
+        };
+        if let Some(k) = closed {
+            let d = relax_certified(&inst, k, gamma, Some(&z), &Target::digits(20)).unwrap();
+            assert!(overlap(&c.value, &d.value), "trial {trial}");
+            for (x, y) in c.y.iter().zip(&d.y) {
+                assert!(overlap(x, y), "trial {trial} alpha {a}");
+            }
+        }
+    }
+}
