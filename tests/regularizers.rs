@@ -556,3 +556,198 @@ fn certified_general_alpha_contains_the_f64_results_and_agrees_with_closed_forms
         }
     }
 }
+
+// ---- study ------------------------------------------------------------------------------
+
+use diffknap::study;
+
+/// Runs the `diffknap` binary with `args` and `input` on standard input; (status, stdout).
+fn run_cli(args: &[&str], input: &str) -> (i32, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_diffknap"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+fn floats(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn shannon_is_equivariant_to_round_off() {
+    let opts = study::Options {
+        trials: 400,
+        seed: 1,
+        max_n: 7,
+    };
+    let e = study::equivariance(RegKind::Shannon, &opts, &mut |_, _| {}).unwrap();
+    assert!(e.max_deviation < 1e-12, "{:e}", e.max_deviation);
+    assert!(e.witness.is_none());
+}
+
+#[test]
+fn every_other_alpha_breaks_equivariance_with_a_witness_that_relax_replays() {
+    let opts = study::Options {
+        trials: 200,
+        seed: 2,
+        max_n: 6,
+    };
+    let kinds = [
+        RegKind::Gini,
+        RegKind::Tsallis,
+        alpha(1.05),
+        alpha(1.3),
+        alpha(1.5),
+        alpha(2.5),
+        alpha(4.0),
+    ];
+    for kind in kinds {
+        let e = study::equivariance(kind, &opts, &mut |_, _| {}).unwrap();
+        assert!(e.max_deviation > 1e-3, "{kind}: {:e}", e.max_deviation);
+        let w = e.witness.expect("a witness");
+        assert!(w.deviation > 1e-3 && w.instance.n() <= 6);
+        // Replay both orders with the command line.
+        let [a, b] = w.lines(kind);
+        let (code, out) = run_cli(&["relax", "--backend", "reference"], &format!("{a}\n{b}\n"));
+        assert_eq!(code, 0, "{out}");
+        let lines: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let (ya, yb) = (floats(&lines[0]["y"]), floats(&lines[1]["y"]));
+        let dev = w
+            .perm
+            .iter()
+            .enumerate()
+            .map(|(j, &i)| (yb[j] - ya[i]).abs())
+            .fold(0.0, f64::max);
+        assert!(dev > 1e-3, "{kind}: replayed deviation {dev:e}");
+        assert!((dev - w.deviation).abs() < 1e-12);
+        for (x, y) in ya.iter().zip(&w.y_a).chain(yb.iter().zip(&w.y_b)) {
+            assert!((x - y).abs() < 1e-12);
+        }
+    }
+}
+
+#[test]
+fn measured_sparsity_thresholds_match_the_theory() {
+    let g = study::sparsity(RegKind::Gini).unwrap();
+    assert!((g.measured - 1.0).abs() < 1e-9, "{g:?}");
+    let t = study::sparsity(RegKind::Tsallis).unwrap();
+    assert!((t.measured - 2.0).abs() < 1e-9, "{t:?}");
+    for a in [1.1, 1.3, 1.5, 1.8, 2.0, 2.5, 4.0, 10.0] {
+        let s = study::sparsity(alpha(a)).unwrap();
+        let theory = 1.0 / (a - 1.0);
+        assert_eq!(s.theory, theory);
+        assert!(
+            (s.measured - theory).abs() < 1e-9 * theory,
+            "alpha {a}: {s:?}"
+        );
+    }
+    // shannon is never sparse in exact arithmetic: f64 only rounds its q to 0 or 1 far out.
+    let s = study::sparsity(RegKind::Shannon).unwrap();
+    assert!(s.theory.is_infinite() && s.measured > 30.0);
+}
+
+#[test]
+fn study_gap_smoothness_and_limits_are_consistent_with_the_theory() {
+    let opts = study::Options {
+        trials: 100,
+        seed: 3,
+        max_n: 6,
+    };
+    for kind in [
+        RegKind::Shannon,
+        RegKind::Gini,
+        RegKind::Tsallis,
+        alpha(1.3),
+        alpha(3.0),
+    ] {
+        let g = study::gap(kind, &opts, &mut |_, _| {}).unwrap();
+        assert!(g.worst > 0.0 && g.worst <= g.h_max + 1e-12, "{kind}: {g:?}");
+        let l = study::limits(kind, 30, 3).unwrap();
+        assert!(l.instances == 30);
+        // gamma -> 0: y tends to the hard indicator (scores have two decimals, so the
+        // smallest optimality gap is 0.01 and shannon's error at gamma 1e-3 is e^-10).
+        assert!(
+            l.small[2].1 < 1e-4 && l.small[2].1 <= l.small[1].1,
+            "{kind}: {l:?}"
+        );
+        // gamma -> infinity: uniform marginals on Y for shannon only.
+        let far = l.large[1].1;
+        if kind == RegKind::Shannon {
+            assert!(far < 1e-3, "{l:?}");
+        } else {
+            assert!(far > 1e-2, "{kind}: {l:?}");
+        }
+    }
+    // Sparse regularizers reach the hard indicator exactly at a finite gamma.
+    let l = study::limits(RegKind::Gini, 30, 3).unwrap();
+    assert_eq!(l.small[2].2, 30);
+    // The Jacobian is continuous for alpha < 2 (dq -> 0 at the sparse boundary) and jumps for
+    // alpha >= 2 (gini's dq jumps from 1/(2 gamma) to 0).
+    for (kind, continuous) in [
+        (RegKind::Shannon, true),
+        (RegKind::Tsallis, true),
+        (RegKind::Gini, false),
+        (alpha(3.0), false),
+    ] {
+        let s = study::smoothness(kind, 4, 5, &mut |_, _| {}).unwrap();
+        if continuous {
+            assert!(s.jump_1000 < 0.2 * s.jump_100, "{kind}: {s:?}");
+        } else {
+            assert!(
+                s.jump_1000 > 0.5 * s.jump_100 && s.jump_100 > 0.1,
+                "{kind}: {s:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn study_command_line_reports_json_and_refuses_bad_arguments() {
+    let (code, out) = run_cli(
+        &[
+            "study",
+            "--regularizer",
+            "tsallis:1.3",
+            "--trials",
+            "20",
+            "--seed",
+            "4",
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["regularizer"], "tsallis:1.3");
+    assert!(v["equivariance"]["max_deviation"].as_f64().unwrap() > 1e-3);
+    assert!((v["sparsity"]["theory"].as_f64().unwrap() - 1.0 / 0.3).abs() < 1e-12);
+    let (code, _) = run_cli(&["study", "--regularizer", "tsallis:0.5"], "");
+    assert_eq!(code, 2);
+    let (code, _) = run_cli(&["study", "--regularizer", "hard", "--trials", "5"], "");
+    assert_eq!(code, 1);
+    let (code, _) = run_cli(&["study", "--regularizer", "gini", "--trials", "0"], "");
+    assert_eq!(code, 2);
+}

@@ -9,6 +9,7 @@ pub mod bench;
 pub mod demo;
 pub mod relax;
 pub mod solve;
+pub mod study;
 pub mod validate;
 pub mod vectors;
 
@@ -89,6 +90,8 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Measured properties of a regularizer (equivariance, sparsity, gap, smoothness, limits).
+    Study(study::Args),
     /// Monotone submodular maximization under a knapsack budget, on JSON Lines.
     #[command(disable_help_flag = true)]
     Submod {
@@ -125,6 +128,7 @@ pub fn run(args: &[String], out: &mut dyn Write) -> i32 {
         Command::Validate(a) => validate::cli(&a, out),
         Command::Vectors(a) => vectors::cli(&a, out),
         Command::Bench { args } => bench::cli(&args, out),
+        Command::Study(a) => study::cli(&a, out),
         Command::Submod { args } => {
             let _ = out.flush();
             return crate::submod::cli::cli_main(&args);
