@@ -751,3 +751,60 @@ fn study_command_line_reports_json_and_refuses_bad_arguments() {
     let (code, _) = run_cli(&["study", "--regularizer", "gini", "--trials", "0"], "");
     assert_eq!(code, 2);
 }
+
+// ---- plots ------------------------------------------------------------------------------
+
+#[test]
+fn plots_are_produced_and_non_empty() {
+    use diffknap::study::plot::{Kind, default_regularizers, plot};
+    let dir = std::env::temp_dir().join(format!("diffknap-plots-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let regs = default_regularizers();
+    for (kind, name) in [
+        (Kind::Sweep, "sweep"),
+        (Kind::Equivariance, "equivariance"),
+        (Kind::Smax, "smax"),
+    ] {
+        let svg = dir.join(format!("{name}.svg"));
+        plot(kind, &regs, &svg).unwrap();
+        let text = std::fs::read_to_string(&svg).unwrap();
+        // An SVG document with drawn curves and the regularizers' labels.
+        assert!(text.starts_with("<svg") && text.trim_end().ends_with("</svg>"));
+        assert!(text.matches("<polyline").count() >= regs.len(), "{name}");
+        for r in &regs {
+            assert!(text.contains(&r.label()), "{name}: {r}");
+        }
+        let png = dir.join(format!("{name}.png"));
+        plot(kind, &regs, &png).unwrap();
+        let bytes = std::fs::read(&png).unwrap();
+        assert_eq!(&bytes[1..4], b"PNG");
+        assert!(bytes.len() > 5000, "{name}: {} bytes", bytes.len());
+    }
+    // The command line, and its refusals.
+    let out = dir.join("cli.svg");
+    let (code, _) = run_cli(
+        &[
+            "plot",
+            "smax",
+            "--out",
+            out.to_str().unwrap(),
+            "--regularizers",
+            "gini,tsallis:1.7",
+        ],
+        "",
+    );
+    assert_eq!(code, 0);
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("tsallis:1.7")
+    );
+    let (code, _) = run_cli(
+        &["plot", "smax", "--out", dir.join("x.jpg").to_str().unwrap()],
+        "",
+    );
+    assert_eq!(code, 1);
+    let (code, _) = run_cli(&["plot", "nonsense", "--out", out.to_str().unwrap()], "");
+    assert_eq!(code, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}

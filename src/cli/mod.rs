@@ -7,6 +7,7 @@
 
 pub mod bench;
 pub mod demo;
+pub mod plot;
 pub mod relax;
 pub mod solve;
 pub mod study;
@@ -90,6 +91,8 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Figures of the regularizers (SVG or PNG): sweep, equivariance, smax.
+    Plot(plot::Args),
     /// Measured properties of a regularizer (equivariance, sparsity, gap, smoothness, limits).
     Study(study::Args),
     /// Monotone submodular maximization under a knapsack budget, on JSON Lines.
@@ -129,6 +132,7 @@ pub fn run(args: &[String], out: &mut dyn Write) -> i32 {
         Command::Vectors(a) => vectors::cli(&a, out),
         Command::Bench { args } => bench::cli(&args, out),
         Command::Study(a) => study::cli(&a, out),
+        Command::Plot(a) => plot::cli(&a, out),
         Command::Submod { args } => {
             let _ = out.flush();
             return crate::submod::cli::cli_main(&args);

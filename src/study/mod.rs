@@ -21,6 +21,8 @@
 //!   indicator exactly), and `max |y - u|` as gamma -> infinity where u is the uniform
 //!   distribution's marginals on the feasible sets (enumerated).
 
+pub mod plot;
+
 use crate::error::{Result, invalid};
 use crate::instance::{Budget, Constraint, Instance};
 use crate::ops::{Extras, relax_f64};
