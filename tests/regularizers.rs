@@ -91,8 +91,9 @@ fn relax_request_reads_tsallis_alpha() {
 #[test]
 fn root_finder_matches_the_closed_forms_of_gini_tsallis_and_alpha_3() {
     // The f64 root finder against three closed forms written independently of it:
-    // alpha = 2: m = 1/2 - t/2; alpha = 3: m = 1/2 - t/... (gini at gamma/2): m = 1/2 - t/4 * 2;
-    // alpha = 1.5: m = (1 - c^2)^2 / (2 (1 + c sqrt(2 - c^2))), c = t/2.
+    // alpha = 2 (a = 1): F(m) = 1 - 2m = t, m = 1/2 - t/2; alpha = 3 (a = 2):
+    // F(m) = ((1-m)^2 - m^2)/2 = 1/2 - m = t, m = 1/2 - t; alpha = 1.5: SPEC A.2's closed form,
+    // m = (1 - c^2)^2 / (2 (1 + c sqrt(2 - c^2))) with c = t/2.
     let mut worst: f64 = 0.0;
     for k in 0..2000 {
         let u = (k as f64 + 0.5) / 2000.0; // in (0, 1): t as a fraction of the threshold 1/a
@@ -105,7 +106,7 @@ fn root_finder_matches_the_closed_forms_of_gini_tsallis_and_alpha_3() {
         let c = t15 / 2.0;
         let m15 = (1.0 - c * c).powi(2) / (2.0 * (1.0 + c * (2.0 - c * c).sqrt()));
         let m = small_side(0.5, t15);
-        worst = worst.max((m - m15).abs() / m15.max(1e-300).min(1.0).max(1e-3));
+        worst = worst.max((m - m15).abs() / m15.clamp(1e-3, 1.0));
     }
     assert!(worst < 1e-14, "worst {worst:e}");
 }

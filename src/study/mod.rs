@@ -495,7 +495,7 @@ pub fn uniform_marginals(inst: &Instance<f64>) -> Vec<f64> {
     for mask in 0u64..(1 << n) {
         let w: usize = (0..n)
             .filter(|i| mask >> i & 1 == 1)
-            .map(|i| inst.weights()[i] as usize)
+            .map(|i| inst.weights()[i])
             .sum();
         let ok = if inst.constraint().is_equality() {
             w == inst.capacity()

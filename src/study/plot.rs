@@ -209,7 +209,8 @@ fn smax<DB: DrawingBackend>(
     text: bool,
 ) -> Result<Draw<DB>> {
     let ds: Vec<f64> = (0..=400).map(|k| -4.0 + 8.0 * k as f64 / 400.0).collect();
-    let data: Vec<(RegKind, Vec<(f64, f64, f64)>)> = regs
+    type Curve = Vec<(f64, f64, f64)>;
+    let data: Vec<(RegKind, Curve)> = regs
         .iter()
         .map(|&k| {
             ds.iter()
