@@ -163,7 +163,8 @@ pub fn relax_certified(
     if let Some(z) = z {
         inst.check_z(z)?;
     }
-    if matches!(kind, RegKind::Hard | RegKind::Gini) {
+    let rational_alpha = matches!(kind, RegKind::Alpha(a) if a.is_rational());
+    if matches!(kind, RegKind::Hard | RegKind::Gini) || rational_alpha {
         match exact_attempt(inst, kind, gamma, z, target.start_bits) {
             Ok(c) => return Ok(c),
             Err(Error::ExactTooLarge { .. }) => {}
