@@ -1,10 +1,10 @@
 //! `diffknap study`: measured properties of one regularizer (see [`crate::study`]).
 
 use super::UsageError;
+use crate::progress::{Progress, StderrProgress};
 use crate::reg::RegKind;
 use crate::study::{MAX_TRIALS, Options, study};
 use std::io::Write;
-use std::time::{Duration, Instant};
 
 /// `diffknap study` options.
 #[derive(Debug, Clone, clap::Args)]
@@ -26,7 +26,7 @@ pub struct Args {
     pub quiet: bool,
 }
 
-/// Runs `study`. Progress goes to standard error as a plain line at most every two seconds.
+/// Runs `study`. Progress goes to standard error through [`crate::progress::StderrProgress`].
 pub fn cli(args: &Args, out: &mut dyn Write) -> Result<i32, UsageError> {
     let kind = RegKind::parse(&args.regularizer).map_err(|e| UsageError(format!("--{e}")))?;
     if args.trials == 0 || args.trials > MAX_TRIALS {
@@ -40,23 +40,31 @@ pub fn cli(args: &Args, out: &mut dyn Write) -> Result<i32, UsageError> {
         seed: args.seed,
         ..Options::default()
     };
-    let start = Instant::now();
-    let mut last = start;
+    // The shared reporter (crate::progress): silent for short phases, then a bar on a
+    // terminal or a periodic plain line on standard error.
+    let reporter = StderrProgress::new();
     let quiet = args.quiet;
-    let trials = args.trials;
-    let mut progress = |phase: &str, done: usize| {
-        let now = Instant::now();
-        if !quiet && now.duration_since(last) >= Duration::from_secs(2) {
-            last = now;
-            let _ = writeln!(
-                std::io::stderr(),
-                "study {}: {phase} {done}/{trials} ({:.0} s)",
-                kind.label(),
-                now.duration_since(start).as_secs_f64()
-            );
+    let trials = args.trials as u64;
+    let mut phase = String::new();
+    let mut progress = |name: &str, done: usize| {
+        if quiet {
+            return;
         }
+        if name != phase {
+            if !phase.is_empty() {
+                reporter.finish();
+            }
+            phase = name.to_string();
+            let total = if name == "limits" { 0 } else { trials };
+            reporter.start(total, &format!("study {}: {name}", kind.label()));
+        }
+        reporter.set(done as u64);
     };
-    match study(kind, &opts, &mut progress) {
+    let result = study(kind, &opts, &mut progress);
+    if !quiet {
+        reporter.finish();
+    }
+    match result {
         Ok(r) => {
             let text = if args.json {
                 r.to_json().to_string()
