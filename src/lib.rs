@@ -35,6 +35,7 @@ pub mod reg;
 pub mod request;
 pub mod rng;
 pub mod solve;
+pub mod study;
 pub mod submod;
 pub mod validate;
 pub mod vectors;

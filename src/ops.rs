@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::instance::Instance;
 use crate::num::rational::Rational;
 use crate::num::{Num, Ordered};
-use crate::reg::{Gini, Hard, RegKind, Regularizer, Shannon, Tsallis};
+use crate::reg::{Gini, Hard, RegKind, Regularizer, Shannon, Tsallis, TsallisAlpha};
 use crate::rng::Rng;
 
 /// What to compute besides the value and y.
@@ -41,7 +41,7 @@ pub fn relax_with<T: Ordered, R: Regularizer<T>>(
     gamma: &T,
     extras: &Extras<T>,
 ) -> Result<Relaxed<T>> {
-    R::KIND.check_gamma(gamma)?;
+    reg.kind().check_gamma(gamma)?;
     let fwd = dp::forward(inst, reg, gamma)?;
     let marg = dp::marginals(inst, &fwd);
     let vjp = match &extras.z {
@@ -72,12 +72,23 @@ pub fn relax_f64(
         RegKind::Shannon => relax_with(inst, Shannon, &gamma, extras),
         RegKind::Gini => relax_with(inst, Gini, &gamma, extras),
         RegKind::Tsallis => relax_with(inst, Tsallis, &gamma, extras),
+        RegKind::Alpha(a) => relax_with(inst, TsallisAlpha::new(a), &gamma, extras),
+        RegKind::Custom => Err(custom_by_kind()),
     }?;
     check_finite(&out)?;
     Ok(out)
 }
 
-/// All operators in exact rational arithmetic: `hard` and `gini` only.
+fn custom_by_kind() -> Error {
+    Error::Unsupported {
+        what: "regularizer: custom is a Rust-API regularizer; run it with ops::relax_with(inst, Custom(your_regularizer), gamma, extras)".into(),
+    }
+}
+
+/// All operators in exact rational arithmetic: `hard`, `gini`, and `tsallis:2` and
+/// `tsallis:3` (the alphas whose first-order condition is linear: `tsallis:2` is gini,
+/// `tsallis:3` is gini at gamma / 2). Every other regularizer has irrational choices and gets
+/// `Error::Unsupported`.
 pub fn relax_exact(
     inst: &Instance<Rational>,
     kind: RegKind,
@@ -87,11 +98,17 @@ pub fn relax_exact(
     match kind {
         RegKind::Hard => relax_with(inst, Hard, gamma, extras),
         RegKind::Gini => relax_with(inst, Gini, gamma, extras),
-        RegKind::Shannon | RegKind::Tsallis => Err(Error::Unsupported {
+        RegKind::Alpha(a) if a.get() == 2.0 => relax_with(inst, Gini, gamma, extras),
+        RegKind::Alpha(a) if a.get() == 3.0 => {
+            kind.check_gamma(gamma)?;
+            relax_with(inst, Gini, &(gamma.clone() / Rational::from_i64(2)), extras)
+        }
+        RegKind::Custom => Err(custom_by_kind()),
+        RegKind::Shannon | RegKind::Tsallis | RegKind::Alpha(_) => Err(Error::Unsupported {
             what: format!(
-                "regularizer: {} needs exp/ln/sqrt and has no exact rational form; \
-                 exact precision serves hard and gini (use f64, or certified precision for guaranteed enclosures)",
-                kind.name()
+                "regularizer: {} needs exp/ln/sqrt (or a root of a non-linear equation) and has no exact rational form; \
+                 exact precision serves hard, gini, tsallis:2 and tsallis:3 (use f64, or certified precision for guaranteed enclosures)",
+                kind.label()
             ),
         }),
     }

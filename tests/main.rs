@@ -14,4 +14,5 @@ mod num;
 mod oracles;
 mod proof_mirrors;
 mod reference;
+mod regularizers;
 mod submod;

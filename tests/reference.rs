@@ -60,6 +60,7 @@ fn forward_f64(inst: &Instance<f64>, kind: RegKind, gamma: f64) -> Forward<f64> 
         RegKind::Shannon => dp::forward(inst, Shannon, &gamma),
         RegKind::Gini => dp::forward(inst, Gini, &gamma),
         RegKind::Tsallis => dp::forward(inst, Tsallis, &gamma),
+        other => panic!("forward_f64: not a fixed regularizer: {other}"),
     }
     .unwrap()
 }
@@ -387,6 +388,7 @@ fn smax(kind: RegKind, s: f64, p: f64, gamma: f64) -> (f64, f64) {
         RegKind::Shannon => Shannon.smax(&s, &p, &gamma),
         RegKind::Gini => Regularizer::<f64>::smax(&Gini, &s, &p, &gamma),
         RegKind::Tsallis => Tsallis.smax(&s, &p, &gamma),
+        other => panic!("smax: not a fixed regularizer: {other}"),
     }
 }
 

@@ -293,6 +293,14 @@ fn dispatch<J: Job>(isa: Isa, reg: RegKind, job: J) -> Result<J::Out> {
         RegKind::Shannon => with_isa::<J, KShannon>(isa, job),
         RegKind::Gini => with_isa::<J, KGini>(isa, job),
         RegKind::Tsallis => with_isa::<J, KTsallis>(isa, job),
+        // No kernels for general alpha or user-defined regularizers: the whole-pipeline entry
+        // points (relax, relax_batch) run those on the reference DP instead.
+        RegKind::Alpha(_) | RegKind::Custom => Err(Error::Unsupported {
+            what: format!(
+                "regularizer: the fast backends have kernels for hard, shannon, gini and tsallis only; {} runs on the reference DP (backend::relax falls back to it)",
+                reg.label()
+            ),
+        }),
     }
 }
 
@@ -767,6 +775,10 @@ fn relax_threads(
     plan: &Plan,
     threads: usize,
 ) -> Result<Relaxed<f64>> {
+    // General-alpha Tsallis has no kernel: the reference DP, same outputs.
+    if matches!(reg, RegKind::Alpha(_) | RegKind::Custom) {
+        return crate::ops::relax_f64(inst, reg, gamma, extras);
+    }
     reg.check_gamma(&gamma)?;
     if let Some(z) = &extras.z {
         inst.check_z(z)?;

@@ -43,6 +43,7 @@
 //! # Ok::<(), diffknap::Error>(())
 //! ```
 
+pub mod alpha;
 pub mod fmt;
 pub mod interval;
 pub mod reg;
@@ -191,6 +192,10 @@ fn interval_cost(kind: RegKind, bits: usize) -> f64 {
         RegKind::Tsallis => 180.0 + 0.05 * b + 0.00007 * b * b,
         RegKind::Gini => 80.0 + 0.05 * b + 0.00002 * b * b,
         RegKind::Hard => 20.0 + 0.01 * b,
+        // Not measured: a bracketed root per cell, taken as three times shannon's cost.
+        RegKind::Alpha(_) => 2100.0 + 6.0 * b + 0.01 * b * b,
+        // No interval form (refused before any work).
+        RegKind::Custom => 0.0,
     }
 }
 
@@ -216,7 +221,8 @@ pub fn estimate(inst: &Instance<f64>, kind: RegKind, gamma: f64, target: &Target
     let cells = inst.n() as u128 * (inst.capacity() as u128 + 1);
     let budget = target.max_work as u128;
     let (exact_cap, exact_work) = match kind {
-        RegKind::Gini => {
+        // tsallis:2 is gini and tsallis:3 is gini at gamma / 2: the same exact cost.
+        RegKind::Gini | RegKind::Alpha(_) if exact_gini_gamma(kind, gamma).is_some() => {
             let share = budget / 4;
             let mut cap = EXACT_ATTEMPT_BITS;
             while cap >= MIN_EXACT_CAP && work(cells, exact_cost(kind, 2 * cap)) > share {
@@ -382,6 +388,10 @@ pub fn relax_intervals(
         RegKind::Shannon => interval_pass(inst, Shannon, gamma, z, bits),
         RegKind::Gini => interval_pass(inst, Gini, gamma, z, bits),
         RegKind::Tsallis => interval_pass(inst, Tsallis, gamma, z, bits),
+        RegKind::Alpha(a) => interval_pass(inst, alpha::IntervalAlpha::new(a), gamma, z, bits),
+        RegKind::Custom => Err(Error::Unsupported {
+            what: "regularizer: custom regularizers have no interval form; certified precision serves the built-in ones".into(),
+        }),
     }
 }
 
@@ -419,6 +429,18 @@ fn interval_pass<R: Regularizer<Interval>>(
 
 /// Exact rational attempt (hard, gini) with numbers capped at `cap` bits, rounded outward to
 /// `bits`.
+/// The gini temperature that makes `kind` at `gamma` exactly gini: gamma for gini and
+/// tsallis:2, gamma / 2 for tsallis:3 (H = q (1 - q) / 2); `None` for the others.
+fn exact_gini_gamma(kind: RegKind, gamma: f64) -> Option<Rational> {
+    let g = Rational::from_f64(gamma);
+    match kind {
+        RegKind::Gini => Some(g),
+        RegKind::Alpha(a) if a.get() == 2.0 => Some(g),
+        RegKind::Alpha(a) if a.get() == 3.0 => Some(g / Rational::from_integer(2.into())),
+        _ => None,
+    }
+}
+
 fn exact_attempt(
     inst: &Instance<f64>,
     kind: RegKind,
@@ -448,7 +470,10 @@ fn exact_attempt(
     let zr: Option<Vec<Rational>> = z.map(|z| z.iter().map(|&x| Rational::from_f64(x)).collect());
     let out = match kind {
         RegKind::Hard => exact_pass(&inst_r, Hard, &g, zr.as_deref(), cap)?,
-        RegKind::Gini => exact_pass(&inst_r, Gini, &g, zr.as_deref(), cap)?,
+        RegKind::Gini | RegKind::Alpha(_) if exact_gini_gamma(kind, gamma).is_some() => {
+            let g = exact_gini_gamma(kind, gamma).unwrap_or(g);
+            exact_pass(&inst_r, Gini, &g, zr.as_deref(), cap)?
+        }
         _ => {
             return Err(Error::Unsupported {
                 what: format!("internal: no exact attempt for {}", kind.name()),

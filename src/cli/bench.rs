@@ -18,7 +18,7 @@ use crate::backend::{self, Isa, Memory, Par, Plan, Workspace, math, par_map, pip
 use crate::dp;
 use crate::instance::Instance;
 use crate::ops::{Extras, relax_f64};
-use crate::reg::{Gini, Hard, RegKind, Shannon, Tsallis};
+use crate::reg::{Gini, Hard, RegKind, Shannon, Tsallis, TsallisAlpha};
 use crate::rng::Rng;
 use serde_json::{Value, json};
 use std::io::Write;
@@ -112,6 +112,10 @@ fn time_reference(
             RegKind::Shannon => dp::forward(inst, Shannon, &g),
             RegKind::Gini => dp::forward(inst, Gini, &g),
             RegKind::Tsallis => dp::forward(inst, Tsallis, &g),
+            RegKind::Alpha(a) => dp::forward(inst, TsallisAlpha::new(a), &g),
+            RegKind::Custom => Err(crate::Error::Unsupported {
+                what: "regularizer: custom cannot be benchmarked from the command line".into(),
+            }),
         }
     };
     let vjp = |b: &BenchInstance, f: &dp::Forward<f64>, m: &dp::Marginals<f64>| {
@@ -121,6 +125,10 @@ fn time_reference(
             RegKind::Shannon => dp::vjp(inst, f, m, Shannon, &g, &b.z),
             RegKind::Gini => dp::vjp(inst, f, m, Gini, &g, &b.z),
             RegKind::Tsallis => dp::vjp(inst, f, m, Tsallis, &g, &b.z),
+            RegKind::Alpha(a) => dp::vjp(inst, f, m, TsallisAlpha::new(a), &g, &b.z),
+            RegKind::Custom => Err(crate::Error::Unsupported {
+                what: "regularizer: custom cannot be benchmarked from the command line".into(),
+            }),
         }
     };
     let fwds: Vec<dp::Forward<f64>> = batch

@@ -9,8 +9,10 @@ pub mod bench;
 pub mod corpus;
 pub mod demo;
 pub mod fuzz;
+pub mod plot;
 pub mod relax;
 pub mod solve;
+pub mod study;
 pub mod submod;
 pub mod validate;
 pub mod vectors;
@@ -96,6 +98,10 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Figures of the regularizers (SVG or PNG): sweep, equivariance, smax.
+    Plot(plot::Args),
+    /// Measured properties of a regularizer (equivariance, sparsity, gap, smoothness, limits).
+    Study(study::Args),
     /// Monotone submodular maximization under a knapsack budget, on JSON Lines.
     Submod(submod::Args),
 }
@@ -129,6 +135,8 @@ pub fn run(args: &[String], out: &mut dyn Write) -> i32 {
         Command::Fuzz(a) => fuzz::cli(&a, out),
         Command::Corpus(a) => corpus::cli(&a, out),
         Command::Bench { args } => bench::cli(&args, out),
+        Command::Study(a) => study::cli(&a, out),
+        Command::Plot(a) => plot::cli(&a, out),
         Command::Submod(a) => submod::cli(&a, out),
     };
     match result {

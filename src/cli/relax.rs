@@ -13,7 +13,7 @@ use std::io::Write;
 pub enum Precision {
     /// f64 on the fast backends (or the reference).
     F64,
-    /// Exact rationals (hard and gini), numbers as "p/q" strings.
+    /// Exact rationals (hard, gini, tsallis:2, tsallis:3), numbers as "p/q" strings.
     Exact,
     /// Certified enclosures ["lo", "hi"] of every number (all regularizers).
     Certified,
@@ -33,7 +33,8 @@ pub struct Args {
     #[arg(long)]
     pub max_work: Option<u64>,
     /// f64 implementation: auto (SIMD kernels over the cores), reference, scalar, simd or
-    /// parallel. Exact and certified precision always run the reference DP.
+    /// parallel. Exact and certified precision always run the reference DP, and so does a
+    /// general "tsallis:ALPHA" regularizer (no SIMD kernel: every backend falls back to it).
     #[arg(long, default_value = "auto")]
     pub backend: String,
     /// Answer f64 lines in batches of up to N lines (in parallel); a batch is answered early

@@ -18,6 +18,12 @@ fn h_prime(kind: RegKind, q: f64) -> f64 {
         RegKind::Shannon => ((1.0 - q) / q).ln(),
         RegKind::Gini => 1.0 - 2.0 * q,
         RegKind::Tsallis => 2.0 * ((1.0 - q).sqrt() - q.sqrt()),
+        RegKind::Alpha(a) => {
+            let b = a.get() - 1.0;
+            ((1.0 - q).powf(b) - q.powf(b)) / b
+        }
+        // Unknown H: no maximiser (the oracle is for the built-in regularizers).
+        RegKind::Custom => f64::NAN,
     }
 }
 
