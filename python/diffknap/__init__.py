@@ -554,6 +554,22 @@ def _split_rows(obj, name: str):
     return rows
 
 
+def _short_e(x: float) -> str:
+    """Shortest round-trip digits in scientific notation, as Rust's `{:e}` writes them."""
+    from decimal import Decimal
+
+    if x == 0:
+        return "0e0"
+    sign, digits, exp = Decimal(repr(float(x))).as_tuple()
+    digits = list(digits)
+    while len(digits) > 1 and digits[-1] == 0:
+        digits.pop()
+        exp += 1
+    e = exp + len(digits) - 1
+    head = str(digits[0]) + ("." + "".join(map(str, digits[1:])) if len(digits) > 1 else "")
+    return ("-" if sign else "") + f"{head}e{e}"
+
+
 @dataclasses.dataclass
 class ValidationReport:
     """The validator's report: one entry per line (``lines``, each the JSON object that
@@ -603,7 +619,10 @@ class ValidationReport:
 
     def __str__(self) -> str:
         def sci(x):
-            return "0" if x == 0 else f"{x:.2e}"
+            if x == 0:
+                return "0"
+            mant, exp = f"{x:.2e}".split("e")
+            return f"{mant}e{int(exp)}"
 
         rows = [" line  id             field    len     max_abs     max_rel    max_ulps"
                 "   worst  verdict"]
@@ -626,7 +645,7 @@ class ValidationReport:
         s = self.summary
         rows.append("")
         rows.append(f"summary: {s['lines']} lines, {s['passed']} passed, {s['failed']} failed, "
-                    f"{s['errors']} errors (rtol {self.rtol:e}, atol {self.atol:e})")
+                    f"{s['errors']} errors (rtol {_short_e(self.rtol)}, atol {_short_e(self.atol)})")
         for field, w in s["worst"].items():
             at = "" if w["index"] is None else f"[{w['index']}]"
             rows.append(f"  worst {field}: {sci(w['max_ulps'])} ulps at line {w['line']} "
