@@ -554,104 +554,36 @@ def _split_rows(obj, name: str):
     return rows
 
 
-def _short_e(x: float) -> str:
-    """Shortest round-trip digits in scientific notation, as Rust's `{:e}` writes them."""
-    from decimal import Decimal
-
-    if x == 0:
-        return "0e0"
-    sign, digits, exp = Decimal(repr(float(x))).as_tuple()
-    digits = list(digits)
-    while len(digits) > 1 and digits[-1] == 0:
-        digits.pop()
-        exp += 1
-    e = exp + len(digits) - 1
-    head = str(digits[0]) + ("." + "".join(map(str, digits[1:])) if len(digits) > 1 else "")
-    return ("-" if sign else "") + f"{head}e{e}"
-
-
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class ValidationReport:
     """The validator's report: one entry per line (``lines``, each the JSON object that
     ``diffknap validate --json`` prints) and the ``summary``. ``ok`` is True iff every line
-    passed; ``str(report)`` is the command line's table; :meth:`to_json` its JSON Lines."""
+    passed; ``str(report)`` is the command line's text report; :meth:`to_json` its JSON
+    Lines output."""
 
     lines: list
-    rtol: float
-    atol: float
-
-    @property
-    def summary(self) -> dict:
-        passed = failed = errors = 0
-        worst: dict = {}
-        for rep in self.lines:
-            if rep["verdict"] == "error":
-                errors += 1
-                continue
-            if rep["verdict"] == "pass":
-                passed += 1
-            else:
-                failed += 1
-            for field, f in rep["fields"].items():
-                if field not in worst or f["max_ulps"] > worst[field]["max_ulps"]:
-                    worst[field] = {"max_ulps": f["max_ulps"], "line": rep["line"],
-                                    "index": f["worst_index"]}
-        return {"lines": len(self.lines), "passed": passed, "failed": failed,
-                "errors": errors, "rtol": self.rtol, "atol": self.atol, "worst": worst,
-                "verdict": "pass" if passed == len(self.lines) else "fail"}
+    summary: dict
+    text: str
 
     @property
     def ok(self) -> bool:
-        return all(rep["verdict"] == "pass" for rep in self.lines)
+        return self.summary["verdict"] == "pass"
 
     def __bool__(self) -> bool:
         return self.ok
 
     def failures(self) -> list:
-        """The lines that did not pass."""
+        """The lines that did not pass (verdict ``fail`` or ``error``)."""
         return [rep for rep in self.lines if rep["verdict"] != "pass"]
 
     def to_json(self) -> str:
-        """JSON Lines: one report per line, then the summary (as ``validate --json``)."""
+        """JSON Lines: one report per line, then ``{"summary": ...}`` (as ``validate --json``)."""
         out = [json.dumps(rep) for rep in self.lines]
         out.append(json.dumps({"summary": self.summary}))
         return "\n".join(out) + "\n"
 
     def __str__(self) -> str:
-        def sci(x):
-            if x == 0:
-                return "0"
-            mant, exp = f"{x:.2e}".split("e")
-            return f"{mant}e{int(exp)}"
-
-        rows = [" line  id             field    len     max_abs     max_rel    max_ulps"
-                "   worst  verdict"]
-        for rep in self.lines:
-            rid = rep.get("id")
-            rid = "-" if rid is None else (rid if isinstance(rid, str) else json.dumps(rid))
-            if rep["verdict"] == "error":
-                rows.append(f"{rep['line']:>5}  {rid:<14} ERROR  {rep['error']}")
-                continue
-            for field, f in rep["fields"].items():
-                rel = "inf" if f["max_rel_err"] is None else sci(f["max_rel_err"])
-                worst = "-" if f["worst_index"] is None else str(f["worst_index"])
-                verdict = "pass" if f["pass"] else (
-                    f"FAIL ({f['failures']} over tolerance, first at index "
-                    f"{f['first_failure'] or 0})")
-                rows.append(
-                    f"{rep['line']:>5}  {rid:<14} {field:<6} {f['len']:>5}  "
-                    f"{sci(f['max_abs_err']):>10}  {rel:>10}  {sci(f['max_ulps']):>10}  "
-                    f"{worst:>6}  {verdict}")
-        s = self.summary
-        rows.append("")
-        rows.append(f"summary: {s['lines']} lines, {s['passed']} passed, {s['failed']} failed, "
-                    f"{s['errors']} errors (rtol {_short_e(self.rtol)}, atol {_short_e(self.atol)})")
-        for field, w in s["worst"].items():
-            at = "" if w["index"] is None else f"[{w['index']}]"
-            rows.append(f"  worst {field}: {sci(w['max_ulps'])} ulps at line {w['line']} "
-                        f"{field}{at}")
-        rows.append(f"verdict: {'PASS' if self.ok else 'FAIL'}")
-        return "\n".join(rows)
+        return self.text
 
     def __repr__(self) -> str:
         s = self.summary
@@ -691,5 +623,6 @@ def validate(instances, answers=None, rtol: float = 1e-9, atol: float = 1e-12,
     for k, inst in enumerate(ins):
         a = None if ans is None else json.dumps(_jsonable(ans[k], "answers"), allow_nan=False)
         lines.append((json.dumps(_jsonable(inst, "instances"), allow_nan=False), a))
-    reports = _native.validate_lines(lines, float(rtol), float(atol), threads)
-    return ValidationReport([json.loads(r) for r in reports], float(rtol), float(atol))
+    reports, summary, text = _native.validate_lines(lines, float(rtol), float(atol), threads)
+    return ValidationReport([json.loads(r) for r in reports], json.loads(summary)["summary"],
+                            text)

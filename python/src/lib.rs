@@ -717,8 +717,9 @@ fn relax_certified_f64<'py>(
 // ---------------------------------------------------------------------------------------
 // Validation
 
-/// Checks answers against certified truth, one (input, answers) pair of JSON texts per line;
-/// returns one JSON report per line (the same report as `diffknap validate --json`).
+/// Checks answers against certified truth, one (input, answers) pair of JSON texts per line,
+/// with the library's validator ([`diffknap::validate`]): returns the per-line JSON reports,
+/// the summary as JSON, and the text report, exactly as `diffknap validate` prints them.
 #[pyfunction]
 #[pyo3(signature = (lines, rtol, atol, threads))]
 fn validate_lines(
@@ -727,8 +728,10 @@ fn validate_lines(
     rtol: f64,
     atol: f64,
     threads: Option<usize>,
-) -> PyResult<Vec<String>> {
-    use diffknap::cli::validate::{LineReport, Tolerance, check_line};
+) -> PyResult<(Vec<String>, String, String)> {
+    use diffknap::validate::{
+        HEADER, LineReport, Summary, Tolerance, check_line, summary_text, table_rows,
+    };
     use serde_json::Value;
     for (name, x) in [("rtol", rtol), ("atol", atol)] {
         if !(x.is_finite() && x >= 0.0) {
@@ -739,8 +742,8 @@ fn validate_lines(
     }
     let tol = Tolerance { rtol, atol };
     let threads = threads.unwrap_or_else(default_threads).max(1);
-    let reports = py.detach(|| {
-        par_rows(lines.len(), threads, |_, k| {
+    Ok(py.detach(|| {
+        let reports = par_rows(lines.len(), threads, |_, k| {
             let (input, answers) = &lines[k];
             let parsed: std::result::Result<Value, _> = serde_json::from_str(input);
             let (id, outcome) = match parsed {
@@ -762,11 +765,24 @@ fn validate_lines(
                 id,
                 outcome,
             }
-            .to_json()
-            .to_string()
-        })
-    });
-    Ok(reports)
+        });
+        let mut summary = Summary::default();
+        let mut text = format!("{HEADER}\n");
+        for rep in &reports {
+            summary.add(rep);
+            for row in table_rows(rep) {
+                text.push_str(&row);
+                text.push('\n');
+            }
+        }
+        text.push('\n');
+        text.push_str(&summary_text(&summary, tol));
+        (
+            reports.iter().map(|r| r.to_json().to_string()).collect(),
+            summary.to_json(tol).to_string(),
+            text,
+        )
+    }))
 }
 
 // ---------------------------------------------------------------------------------------
