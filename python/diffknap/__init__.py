@@ -60,7 +60,7 @@ def isa() -> str:
 # Results
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass
 class Relaxed:
     """Outputs of :func:`relax` at f64 or exact precision.
 
@@ -145,14 +145,16 @@ def _theta64(theta) -> tuple[np.ndarray, bool]:
 
 
 def _nonneg_ints(x, name: str) -> np.ndarray:
+    """Integers as int64 (negative ones are refused by the extension, naming the field)."""
     a = np.asarray(x)
-    if a.dtype.kind == "u":
-        return a.astype(np.uint64, copy=False)
-    if a.dtype.kind == "i":
-        if a.size and a.min() < 0:
-            raise Error(f"{name}: must be a non-negative integer; got {a.min()}")
-        return a.astype(np.uint64)
-    if a.dtype.kind == "f":
+    kind = a.dtype.kind
+    if kind == "i":
+        return a.astype(np.int64, copy=False)
+    if kind == "u":
+        if a.size and a.max() > np.iinfo(np.int64).max:
+            raise Error(f"{name}: is too large; got {a.max()}")
+        return a.astype(np.int64)
+    if kind == "f":
         if not np.all(np.isfinite(a)):
             raise Error(f"{name}: must be a finite number")
         if a.size and a.min() < 0:
@@ -161,7 +163,7 @@ def _nonneg_ints(x, name: str) -> np.ndarray:
             raise Error(f"{name}: must be an integer")
         if a.size and a.max() > 2.0**53:
             raise Error(f"{name}: is too large; got {a.max()}")
-        return a.astype(np.uint64)
+        return a.astype(np.int64)
     raise Error(f"{name}: must be a non-negative integer; got dtype {a.dtype}")
 
 
@@ -356,39 +358,62 @@ def relax(
     )
 
 
+def _count(x, name: str, upper: int, rule: str) -> int:
+    if type(x) is int and 0 <= x < upper:
+        return x
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)) \
+            or not 0 <= x < upper:
+        raise Error(f"{name}: must be {rule}; got {x!r}")
+    return int(x)
+
+
+_F64 = np.float64
+_ONE_GAMMA = np.ones(1)
+_ZERO_GAMMA = np.zeros(1)
+
+
 def _relax_f64(theta, capacity, weights, constraint, regularizer, gamma, z, samples, seed,
                backend, threads):
+    # The common case (one float64 instance, scalar arguments) takes the shortest path:
+    # this function is most of the per-call overhead for small instances.
     th, batched = _theta64(theta)
     rows, n = th.shape
-    regularizer = _check_str(regularizer, "regularizer")
-    cap = _capacity(capacity, rows, batched)
+    if type(regularizer) is not str:
+        raise Error("regularizer: must be a string")
+    if type(backend) is not str:
+        raise Error("backend: must be a string")
+    if type(capacity) is int and capacity >= 0:
+        cap = np.array((capacity,), dtype=np.int64) if capacity < 2**63 else \
+            _capacity(capacity, rows, batched)
+    else:
+        cap = _capacity(capacity, rows, batched)
     w = _weights(weights, rows, n, batched)
-    g = _gamma64(gamma, regularizer, rows, batched)
-    zz = _rows64(z, "z", rows, n, batched)
-    if isinstance(samples, (bool, np.bool_)) or not isinstance(samples, (int, np.integer)) \
-            or samples < 0:
-        raise Error(f"samples: must be a non-negative integer; got {samples!r}")
-    samples = int(samples)
+    if gamma is None:
+        g = _ZERO_GAMMA if regularizer in ("hard", "none") else _ONE_GAMMA
+    elif type(gamma) is float:
+        g = np.array((gamma,))
+    else:
+        g = _gamma64(gamma, regularizer, rows, batched)
+    zz = None if z is None else _rows64(z, "z", rows, n, batched)
+    samples = _count(samples, "samples", 2**63, "a non-negative integer")
     if seed is None:
         seed = secrets.randbits(63) if samples else 0
-    elif isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) \
-            or not 0 <= seed < 2**64:
-        raise Error(f"seed: must be an integer in [0, 2^64); got {seed!r}")
-    out = _native.relax_f64(
-        th, cap, w, _constraint(constraint, weights), regularizer, g, zz, samples,
-        int(seed), _check_str(backend, "backend"), threads, batched,
-    )
+    else:
+        seed = _count(seed, "seed", 2**64, "an integer in [0, 2^64)")
+    if constraint is None:
+        constraint = "knapsack" if weights is not None else "top_k"
+    elif type(constraint) is not str:
+        raise Error("constraint: must be a string (knapsack, exact, top_k)")
+    out = _native.relax_f64(th, cap, w, constraint, regularizer, g, zz, samples, seed,
+                            backend, threads, batched)
     if batched:
         return Relaxed(out["value"], out["y"], out.get("vjp"), out.get("samples"),
-                       out.get("log_prob"), int(seed) if samples else None)
+                       out.get("log_prob"), seed if samples else None)
     vjp = out.get("vjp")
-    s = out.get("samples")
-    lp = out.get("log_prob")
-    return Relaxed(
-        out["value"][0], out["y"][0], None if vjp is None else vjp[0],
-        None if s is None else s[0], None if lp is None else lp[0],
-        int(seed) if samples else None,
-    )
+    if not samples:
+        return Relaxed(out["value"][0], out["y"][0], None if vjp is None else vjp[0])
+    return Relaxed(out["value"][0], out["y"][0], None if vjp is None else vjp[0],
+                   out["samples"][0], out["log_prob"][0], seed)
 
 
 def _gamma_pairs(gamma, regularizer, rows, batched):

@@ -42,13 +42,10 @@ def _host_args(theta, weights, capacity):
     theta = np.asarray(theta)
     n = theta.shape[-1]
     th = np.ascontiguousarray(theta.reshape(-1, n), dtype=np.float64)
-    w = np.asarray(weights).reshape(-1, n)
-    c = np.asarray(capacity).reshape(-1)
-    if w.size and w.min() < 0:
-        raise Error(f"weights: must be a non-negative integer; got {w.min()}")
-    if c.size and c.min() < 0:
-        raise Error(f"capacity: must be a non-negative integer; got {c.min()}")
-    return th, np.ascontiguousarray(w, dtype=np.uint64), np.ascontiguousarray(c, dtype=np.uint64)
+    # Negative integers are refused by the extension, naming the field.
+    w = np.ascontiguousarray(np.asarray(weights).reshape(-1, n), dtype=np.int64)
+    c = np.ascontiguousarray(np.asarray(capacity).reshape(-1), dtype=np.int64)
+    return th, w, c
 
 
 def _host_relax(theta, weights, capacity, *, constraint, regularizer, gamma, backend):

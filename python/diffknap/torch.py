@@ -128,7 +128,7 @@ def relax(
         gamma = gamma.item()
     gamma = float(gamma)
     if weights is None:
-        weights = np.ones(theta.shape[-1], dtype=np.uint64)
+        weights = np.ones(theta.shape[-1], dtype=np.int64)
     if isinstance(weights, torch.Tensor):
         weights = weights.detach().cpu().numpy()
     if isinstance(capacity, torch.Tensor):
@@ -154,4 +154,4 @@ def _ints(x, name: str) -> np.ndarray:
         raise Error(f"{name}: must be non-negative integers; got dtype {a.dtype}")
     if a.size and a.min() < 0:
         raise Error(f"{name}: must be a non-negative integer; got {a.min()}")
-    return a.astype(np.uint64)
+    return a.astype(np.int64)

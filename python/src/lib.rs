@@ -25,8 +25,8 @@ use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 pyo3::create_exception!(
     diffknap,
@@ -117,8 +117,22 @@ fn par_rows<T: Send>(
     parts.into_iter().map(|p| p.1).collect()
 }
 
+/// The number of cores, read once: `available_parallelism` reads cgroup files on Linux, which
+/// costs tens of microseconds, more than a whole small instance.
 fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// [`Backend::plan`], computed once per backend (it detects the instruction set and counts
+/// the cores).
+fn plan_of(backend: Backend) -> Option<Plan> {
+    static PLANS: OnceLock<Vec<(Backend, Option<Plan>)>> = OnceLock::new();
+    PLANS
+        .get_or_init(|| Backend::ALL.iter().map(|&b| (b, b.plan())).collect())
+        .iter()
+        .find(|(b, _)| *b == backend)
+        .and_then(|(_, p)| *p)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -134,16 +148,25 @@ struct Shape {
     weights: Option<(Vec<u64>, usize)>,
 }
 
+/// Integers from numpy (int64) as `u64`, or the error naming the first negative one.
+fn nonneg(xs: impl Iterator<Item = i64>, name: &str) -> PyResult<Vec<u64>> {
+    xs.map(|x| {
+        u64::try_from(x)
+            .map_err(|_| err(format!("{name}: must be a non-negative integer; got {x}")))
+    })
+    .collect()
+}
+
 impl Shape {
     fn new(
         rows: usize,
         n: usize,
         constraint: &str,
-        capacity: &PyReadonlyArray1<u64>,
-        weights: Option<&PyReadonlyArray2<u64>>,
+        capacity: &PyReadonlyArray1<i64>,
+        weights: Option<&PyReadonlyArray2<i64>>,
     ) -> PyResult<Self> {
         let constraint = Constraint::parse(constraint).map_err(|e| err(e.to_string()))?;
-        let capacity = capacity.as_array().to_vec();
+        let capacity = nonneg(capacity.as_array().iter().copied(), "capacity")?;
         if capacity.len() != 1 && capacity.len() != rows {
             return Err(err(format!(
                 "capacity: must be one number or one per row ({rows}); found {}",
@@ -160,7 +183,7 @@ impl Shape {
                         "weights: shape must be ({n},) or ({rows}, {n}); found ({wr}, {wn})"
                     )));
                 }
-                Some((a.iter().copied().collect(), wr))
+                Some((nonneg(a.iter().copied(), "weights")?, wr))
             }
         };
         Ok(Shape {
@@ -246,8 +269,8 @@ fn shape_err(e: impl std::fmt::Display) -> PyErr {
 fn relax_f64<'py>(
     py: Python<'py>,
     theta: PyReadonlyArray2<'py, f64>,
-    capacity: PyReadonlyArray1<'py, u64>,
-    weights: Option<PyReadonlyArray2<'py, u64>>,
+    capacity: PyReadonlyArray1<'py, i64>,
+    weights: Option<PyReadonlyArray2<'py, i64>>,
     constraint: &str,
     regularizer: &str,
     gamma: PyReadonlyArray1<'py, f64>,
@@ -302,7 +325,7 @@ fn relax_f64<'py>(
                 Some(p) => backend::relax_in(ws, &inst, reg, g, &extras, p),
             }
         };
-        match backend.plan() {
+        match plan_of(backend) {
             // The reference runs one instance after another.
             None => par_rows(rows, 1, |ws, b| one(ws, b, None)),
             Some(mut plan) => {
@@ -459,8 +482,8 @@ fn pair(r: &Rational) -> (BigInt, BigInt) {
 fn relax_exact_pairs<'py>(
     py: Python<'py>,
     theta: Bound<'py, PyAny>,
-    capacity: PyReadonlyArray1<'py, u64>,
-    weights: Option<PyReadonlyArray2<'py, u64>>,
+    capacity: PyReadonlyArray1<'py, i64>,
+    weights: Option<PyReadonlyArray2<'py, i64>>,
     constraint: &str,
     regularizer: &str,
     gamma: Vec<(BigInt, BigInt)>,
@@ -543,8 +566,8 @@ fn relax_exact_pairs<'py>(
 fn solve_exact<'py>(
     py: Python<'py>,
     theta: Bound<'py, PyAny>,
-    capacity: PyReadonlyArray1<'py, u64>,
-    weights: Option<PyReadonlyArray2<'py, u64>>,
+    capacity: PyReadonlyArray1<'py, i64>,
+    weights: Option<PyReadonlyArray2<'py, i64>>,
     constraint: &str,
     threads: Option<usize>,
     batched: bool,
@@ -600,8 +623,8 @@ fn solve_exact<'py>(
 fn relax_certified_f64<'py>(
     py: Python<'py>,
     theta: PyReadonlyArray2<'py, f64>,
-    capacity: PyReadonlyArray1<'py, u64>,
-    weights: Option<PyReadonlyArray2<'py, u64>>,
+    capacity: PyReadonlyArray1<'py, i64>,
+    weights: Option<PyReadonlyArray2<'py, i64>>,
     constraint: &str,
     regularizer: &str,
     gamma: PyReadonlyArray1<'py, f64>,
