@@ -21,6 +21,14 @@
 //!   field is used instead (at 1 if the whole field is 0), so that a harmless 1e-17 next to
 //!   an exact zero reads as a fraction of an ulp rather than 1e307 ulps.
 //!
+//! - `scale_ulps` = abs_err / ulp(max(S, atol / rtol)), with S the field's scale (|V| for
+//!   `value`, the largest |t| of the field for `y` and `vjp`): the error in `f64` spacings of
+//!   the field as a whole. The summary reports this unit (and the fraction of the tolerance
+//!   used), so a tiny true value never turns a harmless error into an astronomical count; a
+//!   passing field has `scale_ulps` below about 2 rtol 2^52.
+//! - A non-finite answer (NaN, Infinity, -Infinity, as Python's json writes them) is a failed
+//!   number, counted in `nonfinite` and named by its index.
+//!
 //! Verdict of a number: pass iff abs_err <= atol + rtol * s, where s = |t'| for `value` and
 //! `y`, and s = max_j |vjp_j| (the size of the whole VJP) for `vjp`, whose small entries come
 //! from cancellation. A line passes iff every number of every field given passes; the exit
@@ -81,8 +89,16 @@ pub struct FieldReport {
     /// Index of the entry with the largest ulps error (`None` for the scalar `value`, and when
     /// every entry is inside its enclosure).
     pub worst: Option<usize>,
-    /// Number of entries over the tolerance.
+    /// Largest error in ulps of the field's scale (see the module docs).
+    pub max_scale_ulps: f64,
+    /// Largest fraction of the tolerance used by a finite entry (a pass is at most 1).
+    pub max_tol_frac: f64,
+    /// Number of entries over the tolerance (non-finite ones included).
     pub failures: usize,
+    /// Number of non-finite entries (NaN or infinite).
+    pub nonfinite: usize,
+    /// The first non-finite entry, if any.
+    pub first_nonfinite: Option<usize>,
     /// The first failing entry, if any.
     pub first_failure: Option<usize>,
 }
@@ -102,6 +118,13 @@ impl FieldReport {
             self.max_rel_err.map(finite).unwrap_or(Value::Null),
         );
         m.insert("max_ulps".into(), finite(self.max_ulps));
+        m.insert("max_scale_ulps".into(), finite(self.max_scale_ulps));
+        m.insert("max_tol_frac".into(), finite(self.max_tol_frac));
+        m.insert("nonfinite".into(), self.nonfinite.into());
+        m.insert(
+            "first_nonfinite".into(),
+            self.first_nonfinite.map(Value::from).unwrap_or(Value::Null),
+        );
         m.insert(
             "worst_index".into(),
             self.worst.map(Value::from).unwrap_or(Value::Null),
@@ -160,11 +183,30 @@ pub fn check_field(
         max_rel_err: Some(0.0),
         max_ulps: 0.0,
         worst: None,
+        max_scale_ulps: 0.0,
+        max_tol_frac: 0.0,
         failures: 0,
+        nonfinite: 0,
+        first_nonfinite: None,
         first_failure: None,
     };
+    // The unit of scale_ulps: the spacing at the field's scale, floored at atol / rtol.
+    let floor = if tol.rtol > 0.0 {
+        r(tol.atol) / r(tol.rtol)
+    } else {
+        r(1.0)
+    };
+    let scale_unit = certified::ulp_at(if size > floor { &size } else { &floor });
     let mut worst_ulps: Option<Rational> = None;
+    let mut worst_scale: Rational = Zero::zero();
     for (i, (x, t)) in xs.iter().zip(truth).enumerate() {
+        if !x.is_finite() {
+            rep.failures += 1;
+            rep.nonfinite += 1;
+            rep.first_failure.get_or_insert(i);
+            rep.first_nonfinite.get_or_insert(i);
+            continue;
+        }
         let xr = r(*x);
         let bad = || invalid(field, "the certified enclosure could not be formed");
         let dist = certified::distance(t, &xr).ok_or_else(bad)?;
@@ -192,12 +234,22 @@ pub fn check_field(
             None => near.abs(),
         };
         let allowed = &atol + &rtol * scale;
+        if !allowed.is_zero() {
+            rep.max_tol_frac = rep.max_tol_frac.max(rational_to_f64(&(&dist / &allowed)));
+        } else if !dist.is_zero() {
+            rep.max_tol_frac = f64::INFINITY;
+        }
+        let su = &dist / &scale_unit;
+        if su > worst_scale {
+            worst_scale = su;
+        }
         if dist > allowed {
             rep.failures += 1;
             rep.first_failure.get_or_insert(i);
         }
     }
     rep.max_ulps = worst_ulps.map(|u| rational_to_f64(&u)).unwrap_or(0.0);
+    rep.max_scale_ulps = rational_to_f64(&worst_scale);
     Ok(rep)
 }
 
@@ -208,13 +260,28 @@ fn first_key<'a>(v: &'a Value, names: &[&str]) -> Option<(&'a Value, String)> {
     })
 }
 
+/// One answer number: a JSON number, a numeric string, or NaN / Infinity / -Infinity (as
+/// Python writes them, or as strings). Non-finite answers are returned as such: the check
+/// counts them as failed numbers rather than refusing the line.
+pub fn answer_num(x: &Value, name: &str) -> Result<f64> {
+    if let Value::String(s) = x {
+        match s.trim() {
+            "NaN" | "nan" => return Ok(f64::NAN),
+            "Infinity" | "inf" | "+Infinity" => return Ok(f64::INFINITY),
+            "-Infinity" | "-inf" => return Ok(f64::NEG_INFINITY),
+            _ => {}
+        }
+    }
+    f64_of(x, name)
+}
+
 fn read_vec(v: &Value, name: &str) -> Result<Vec<f64>> {
     let arr = v
         .as_array()
         .ok_or_else(|| invalid(name, "must be an array of numbers"))?;
     arr.iter()
         .enumerate()
-        .map(|(i, x)| f64_of(x, &format!("{name}[{i}]")))
+        .map(|(i, x)| answer_num(x, &format!("{name}[{i}]")))
         .collect()
 }
 
@@ -257,7 +324,7 @@ pub fn check_line(input: &Value, answers: &Value, tol: Tolerance) -> Result<Vec<
         ));
     }
     let value = match value {
-        Some((v, name)) => Some(f64_of(v, &name)?),
+        Some((v, name)) => Some(answer_num(v, &name)?),
         None => None,
     };
     let y = match y {
@@ -352,8 +419,13 @@ pub struct Summary {
     pub failed: usize,
     /// Lines that could not be checked.
     pub errors: usize,
-    /// Largest ulps error per field, with its line and index.
+    /// Largest error per field in ulps of the field's scale (`max_scale_ulps`), with its line
+    /// and the index of the field's worst entry.
     pub worst: Vec<(&'static str, f64, usize, Option<usize>)>,
+    /// Largest fraction of the tolerance used per field (at most 1 when every line passes).
+    pub tol_frac: Vec<(&'static str, f64)>,
+    /// Non-finite answer numbers over all lines.
+    pub nonfinite: usize,
 }
 
 impl Summary {
@@ -369,12 +441,19 @@ impl Summary {
                     self.failed += 1;
                 }
                 for f in fields {
+                    self.nonfinite += f.nonfinite;
                     match self.worst.iter_mut().find(|w| w.0 == f.field) {
-                        Some(w) if f.max_ulps > w.1 => {
-                            *w = (f.field, f.max_ulps, rep.line, f.worst)
+                        Some(w) if f.max_scale_ulps > w.1 => {
+                            *w = (f.field, f.max_scale_ulps, rep.line, f.worst)
                         }
                         Some(_) => {}
-                        None => self.worst.push((f.field, f.max_ulps, rep.line, f.worst)),
+                        None => self
+                            .worst
+                            .push((f.field, f.max_scale_ulps, rep.line, f.worst)),
+                    }
+                    match self.tol_frac.iter_mut().find(|w| w.0 == f.field) {
+                        Some(w) => w.1 = w.1.max(f.max_tol_frac),
+                        None => self.tol_frac.push((f.field, f.max_tol_frac)),
                     }
                 }
             }
@@ -392,15 +471,24 @@ impl Summary {
             .map(|(f, u, line, idx)| {
                 (
                     f.to_string(),
-                    json!({"max_ulps": finite(*u), "line": line, "index": idx}),
+                    json!({"max_scale_ulps": finite(*u), "line": line, "index": idx,
+                           "max_tol_frac": finite(self.tol_frac.iter().find(|t| t.0 == *f).map_or(0.0, |t| t.1))}),
                 )
             })
             .collect();
         json!({"summary": {
             "lines": self.lines, "passed": self.passed, "failed": self.failed,
-            "errors": self.errors, "rtol": tol.rtol, "atol": tol.atol,
+            "errors": self.errors, "nonfinite": self.nonfinite, "rtol": tol.rtol, "atol": tol.atol,
             "worst": worst, "verdict": if self.pass() { "pass" } else { "fail" }
         }})
+    }
+}
+
+fn pct(x: f64) -> String {
+    if x.is_finite() {
+        format!("{:.3}%", 100.0 * x)
+    } else {
+        "all".into()
     }
 }
 
@@ -438,8 +526,13 @@ pub fn table_rows(rep: &LineReport) -> Vec<String> {
                         "pass".to_string()
                     } else {
                         format!(
-                            "FAIL ({} over tolerance, first at index {})",
+                            "FAIL ({} over tolerance{}, first at index {})",
                             f.failures,
+                            if f.nonfinite > 0 {
+                                format!(", {} not finite", f.nonfinite)
+                            } else {
+                                String::new()
+                            },
                             f.first_failure.unwrap_or(0)
                         )
                     }
@@ -527,11 +620,23 @@ pub fn summary_text(summary: &Summary, tol: Tolerance) -> String {
         "summary: {} lines, {} passed, {} failed, {} errors (rtol {:e}, atol {:e})\n",
         summary.lines, summary.passed, summary.failed, summary.errors, tol.rtol, tol.atol
     );
+    if summary.nonfinite > 0 {
+        s.push_str(&format!(
+            "  {} answer numbers were NaN or infinite (each a failure)\n",
+            summary.nonfinite
+        ));
+    }
     for (f, u, line, idx) in &summary.worst {
         let at = idx.map(|i| format!("[{i}]")).unwrap_or_default();
+        let frac = summary
+            .tol_frac
+            .iter()
+            .find(|t| t.0 == *f)
+            .map_or(0.0, |t| t.1);
         s.push_str(&format!(
-            "  worst {f}: {} ulps at line {line} {f}{at}\n",
-            sci(*u)
+            "  worst {f}: {} ulps of the field's scale, {} of the tolerance, at line {line} {f}{at}\n",
+            sci(*u),
+            pct(frac)
         ));
     }
     s.push_str(&format!(
