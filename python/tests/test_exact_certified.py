@@ -135,3 +135,14 @@ def test_solve_batch_matches_brute_force():
         )
         assert sol.value_exact[b] == best
         assert sum(Fraction(theta[b, i]) for i in range(8) if sol.selection[b, i]) == best
+
+
+def test_hard_relax_y_is_the_exact_optimal_selection():
+    # The f64 fast path at gamma = 0 against the exact rational DP (continuous scores: no
+    # ties, so the optimal selection is unique).
+    rng = np.random.default_rng(9)
+    theta = rng.normal(size=(200, 15))
+    w = rng.integers(1, 9, size=15)
+    y = diffknap.relax(theta, 30, w, regularizer="hard").y
+    assert set(np.unique(y)) <= {0.0, 1.0}
+    assert np.array_equal(y.astype(bool), diffknap.solve(theta, 30, w).selection)
