@@ -522,7 +522,7 @@ def solve(theta, capacity, weights=None, constraint: Optional[str] = None,
 
 def _jsonable(x, path: str = ""):
     """Plain JSON values; non-finite floats become the strings "NaN", "inf", "-inf" (read
-    back as non-finite, which the validator reports naming the field)."""
+    back as non-finite: the validator counts them as failed numbers, by field and index)."""
     if isinstance(x, np.ndarray):
         return _jsonable(x.tolist())
     if isinstance(x, np.generic):
@@ -627,7 +627,7 @@ def validate(instances, answers=None, rtol: float = 1e-9, atol: float = 1e-12,
             batched arrays (``theta`` of shape ``(B, n)``). May carry the answers too.
         answers: the answers to check (``value``, ``y`` and/or ``vjp``; the paper's names
             ``values``, ``marginals``, ``jvp`` are accepted), in the same forms, matched by
-            position. NaN and infinities are reported as such, naming the field.
+            position. NaN and infinite answers are failed numbers, named by field and index.
         rtol, atol: a number passes iff its distance to the enclosure of the truth is at
             most ``atol + rtol * scale`` (scale: |truth| for value and y, max |vjp| for vjp).
 

@@ -59,15 +59,20 @@ def test_catches_one_perturbed_number_among_a_thousand():
     assert "verdict: FAIL" in str(bad)
 
 
-def test_nan_answers_are_reported_naming_the_field():
+def test_nan_answers_are_failed_numbers_named_by_index():
     line = dict(constraint="top_k", regularizer="gini", gamma=0.5, capacity=2,
-                theta=[2, 1.5, 0.2, -1])
-    rep = diffknap.validate([line], [{"y": [1.0, 0.6, float("nan"), 0.0], "value": np.inf}])
-    assert rep.lines[0]["verdict"] == "error"
-    assert rep.lines[0]["error"] in ("value: must be a finite number",
-                                     "y[2]: must be a finite number")
-    rep = diffknap.validate([line], [{"y": np.array([1.0, 0.6, np.nan, 0.0])}])
-    assert rep.lines[0]["error"] == "y[2]: must be a finite number"
+                theta=[2, 1.5, 0.25, -1])
+    good = diffknap.relax(np.array(line["theta"]), 2, regularizer="gini", gamma=0.5)
+    y = good.y.copy()
+    y[2] = np.nan
+    rep = diffknap.validate([line], [{"y": y, "value": np.inf}])
+    rep_line = rep.lines[0]
+    assert rep_line["verdict"] == "fail"
+    fy, fv = rep_line["fields"]["y"], rep_line["fields"]["value"]
+    assert fy["nonfinite"] == 1 and fy["first_nonfinite"] == 2 and fy["failures"] == 1
+    assert fv["nonfinite"] == 1 and fv["failures"] == 1
+    assert rep.summary["nonfinite"] == 2
+    assert diffknap.validate([line], [{"y": good.y, "value": good.value}]).ok
 
 
 def test_answers_inside_the_instances_and_json_output():
