@@ -114,11 +114,46 @@ def train_fy(x, y_star, weights, capacity, reg, gamma, epochs, batch, lr, seed, 
     return params, curve
 
 
+def plot(results, out):
+    """The learning curves as out/dfl_knapsack_INIT.png (needs matplotlib)."""
+    cfg = results["config"]
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib not installed: no plot")
+        return
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for r in results["runs"]:
+        e, reg_ = zip(*r["curve"])
+        ax.plot(e, reg_, marker="o", ms=2.5, lw=1.2,
+                ls="-" if r["regularizer"] == "shannon" else "--",
+                label=f"FY {r['regularizer']}, gamma {r['gamma']}")
+    ax.axhline(results["two_stage_ls"], color="black", lw=1.5, label="two-stage LS")
+    # From zero the first point is off the scale (regret 1: all scores 0, nothing picked).
+    later = [r_ for run in results["runs"] for e_, r_ in run["curve"] if e_ > 0]
+    ax.set_ylim(0.9 * min(later + [results["two_stage_ls"]]),
+                1.15 * max(later + [results["two_stage_ls"]]))
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("held-out normalised regret")
+    ax.set_title(f"DFL knapsack: {cfg['items']} items, deg {cfg['deg']}, noise {cfg['noise']},"
+                 f" seed {cfg['seed']}, init {cfg['init']}")
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    png = os.path.join(out, f"dfl_knapsack_{cfg['init']}.png")
+    fig.savefig(png, dpi=110)
+    print(f"plot: {png}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", default="dfl_out", help="output folder (default dfl_out)")
     ap.add_argument("--quick", action="store_true", help="a smaller run (for tests)")
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--replot", action="store_true",
+                    help="only redraw the plot from DIR/dfl_knapsack_INIT.json")
     ap.add_argument("--init", choices=["ls", "zero"], default="ls",
                     help="start decision-focused training from the two-stage model (ls, the "
                          "default) or from zero")
@@ -131,15 +166,19 @@ def main():
         cfg.update(n_train=200, n_test=200, epochs=4, eval_every=2)
         grid = [("shannon", 0.1), ("gini", 0.3)]
     os.makedirs(args.out, exist_ok=True)
+    if args.replot:
+        with open(os.path.join(args.out, f"dfl_knapsack_{args.init}.json")) as f:
+            plot(json.load(f), args.out)
+        return
     t0 = time.time()
     (x_tr, th_tr), (x_te, th_te), weights, capacity = make_data(
         args.seed, cfg["n_train"], cfg["n_test"], cfg["items"], cfg["p"], cfg["deg"],
         cfg["noise"], cfg["cap_frac"])
     # Ground truth, exactly: the optimal selections of the training instances and the
     # optimal values of the test instances.
-    y_star = diffknap.solve(th_tr, capacity, weights).selection
+    sol_tr = diffknap.solve(th_tr, capacity, weights)
+    y_star, best_tr = sol_tr.selection, sol_tr.value
     best_te = diffknap.solve(th_te, capacity, weights).value
-    best_tr = diffknap.solve(th_tr, capacity, weights).value
 
     def eval_fn(params):
         return regret(predict(params, x_te), th_te, best_te, weights, capacity)
@@ -174,30 +213,7 @@ def main():
         print(f"| Fenchel-Young, {r['regularizer']} | {r['gamma']} | {r['final_regret']:.4f} |")
     print(f"\ntotal {results['seconds']:.0f} s")
 
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib not installed: no plot")
-        return
-    fig, ax = plt.subplots(figsize=(7, 4.2))
-    for r in results["runs"]:
-        e, reg_ = zip(*r["curve"])
-        ax.plot(e, reg_, marker="o", ms=2.5, lw=1.2,
-                ls="-" if r["regularizer"] == "shannon" else "--",
-                label=f"FY {r['regularizer']}, gamma {r['gamma']}")
-    ax.axhline(results["two_stage_ls"], color="black", lw=1.5, label="two-stage LS")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("held-out normalised regret")
-    ax.set_title(f"DFL knapsack: {cfg['items']} items, deg {cfg['deg']}, noise {cfg['noise']},"
-                 f" seed {args.seed}, init {args.init}")
-    ax.legend(fontsize=7, ncol=2)
-    fig.tight_layout()
-    png = os.path.join(args.out, f"dfl_knapsack_{args.init}.png")
-    fig.savefig(png, dpi=110)
-    print(f"plot: {png}")
+    plot(results, args.out)
 
 
 if __name__ == "__main__":
