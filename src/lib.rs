@@ -22,6 +22,7 @@ pub mod check;
 pub mod cli;
 pub mod dp;
 pub mod error;
+pub mod harness;
 pub mod instance;
 pub mod jsonl;
 pub mod num;
