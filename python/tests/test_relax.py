@@ -143,36 +143,34 @@ def test_repeated_calls_reuse_workspaces_without_changing_results():
 
 def test_gil_is_released_during_computation():
     import threading
+    import time
 
     rng = np.random.default_rng(0)
     theta = rng.normal(size=(2, 2000))
     weights = rng.integers(1, 10, size=2000)
-    done = threading.Event()
-    ticks = 0
+    window = {}
+    stamps = []
 
     def work():
-        for _ in range(5):
-            diffknap.relax(theta, 4000, weights, regularizer="shannon", gamma=0.05, z=theta,
-                           threads=1)
-        done.set()
+        window["t0"] = time.perf_counter()
+        diffknap.relax(theta, 8000, weights, regularizer="shannon", gamma=0.05, z=theta,
+                       threads=1)
+        window["t1"] = time.perf_counter()
 
     t = threading.Thread(target=work)
     t.start()
-    while not done.is_set():
-        ticks += 1  # Python bytecode: runs only while the worker does not hold the GIL
+    while t.is_alive():
+        stamps.append(time.perf_counter())  # runs only while this thread holds the GIL
     t.join()
-    # Five calls over 2 x 2000 x 4000 cells take far longer than one switch interval (5 ms):
-    # with the GIL held during them, this thread could have run only between calls.
-    assert ticks > 1000
-
-
-def test_y_may_exceed_one_by_rounding_only():
-    theta = np.array([0.0, 0.0, 3.0, 0.0, 1.0, 0.0, 0.0, 0.0])
-    w = np.array([0, 0, 0, 2, 1, 1, 1, 1])
-    f = diffknap.relax(theta, 3, w, regularizer="gini", gamma=2.5)
-    exact = diffknap.relax(theta, 3, w, regularizer="gini", gamma=2.5, precision="exact")
-    assert exact.y[2] == 1
-    assert abs(f.y[2] - 1) <= 2**-52
+    t0, t1 = window["t0"], window["t1"]
+    inside = [x for x in stamps if t0 < x < t1]
+    # With the GIL held during the call, this thread could not run between the call's entry
+    # and exit: its time stamps would have one gap of about the whole call (t1 - t0). With
+    # the GIL released it keeps running, and its largest gap is an OS scheduling pause,
+    # which on a loaded machine stays far below half of a call that the same load slows too.
+    edges = [t0] + inside + [t1]
+    gap = max(b - a for a, b in zip(edges, edges[1:]))
+    assert len(inside) > 100 and gap < 0.5 * (t1 - t0), (gap, t1 - t0, len(inside))
 
 
 @settings(max_examples=60, deadline=None)
