@@ -616,10 +616,12 @@ impl Summary {
 }
 
 fn pct(x: f64) -> String {
-    if x.is_finite() {
+    if !x.is_finite() {
+        "infinitely many times".into()
+    } else if x <= 1.0 {
         format!("{:.3}%", 100.0 * x)
     } else {
-        "all".into()
+        format!("{} times all", sci(x))
     }
 }
 

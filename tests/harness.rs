@@ -199,3 +199,106 @@ fn fuzz_passes_the_reference_on_every_backend() {
         assert_eq!(r["passed"], 1500);
     }
 }
+
+/// The committed corpus is exactly what `diffknap corpus --out conformance/v1` writes, and
+/// holds no stale file.
+#[test]
+fn committed_corpus_is_what_the_command_produces() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("conformance/v1");
+    let files = diffknap::corpus::files().unwrap();
+    for (rel, text) in &files {
+        let committed = std::fs::read_to_string(root.join(rel))
+            .unwrap_or_else(|e| panic!("{rel}: {e} (run `diffknap corpus --out conformance/v1`)"));
+        assert!(
+            committed == *text,
+            "{rel} differs from `diffknap corpus` output; regenerate it"
+        );
+    }
+    let mut on_disk = Vec::new();
+    for dir in [root.clone(), root.join("exhaustive")] {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_file() {
+                on_disk.push(
+                    p.strip_prefix(&root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    on_disk.retain(|p| p != "README.md");
+    on_disk.sort();
+    let mut expected: Vec<String> = files.iter().map(|(r, _)| r.clone()).collect();
+    expected.sort();
+    assert_eq!(on_disk, expected);
+    // Every flag the generator knows appears somewhere in the main tier.
+    let mut seen = std::collections::BTreeSet::new();
+    for (rel, text) in files.iter().filter(|(r, _)| r.ends_with(".json")) {
+        let doc: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(doc["schema_version"], 1, "{rel}");
+        for c in doc["cases"].as_array().unwrap() {
+            for f in c["flags"].as_array().unwrap() {
+                seen.insert(f.as_str().unwrap().to_string());
+            }
+        }
+    }
+    for f in [
+        "tie",
+        "kink",
+        "infeasible_state",
+        "zero_weight",
+        "weight_over_capacity",
+        "k_zero",
+        "k_n",
+        "n_zero",
+        "n_one",
+        "gamma_small",
+        "large_range",
+    ] {
+        assert!(seen.contains(f), "no corpus case exercises {f}");
+    }
+}
+
+/// The exhaustive tier through our own f64 `relax`: every answer is within the default
+/// tolerance of the expected values (the nearest f64 of the truth).
+#[test]
+fn exhaustive_tier_agrees_with_relax() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("conformance/v1/exhaustive");
+    for name in [
+        "knapsack-gini.jsonl",
+        "exact-tsallis.jsonl",
+        "top_k-shannon.jsonl",
+        "knapsack-hard.jsonl",
+    ] {
+        let text = std::fs::read_to_string(root.join(name)).unwrap();
+        let (code, out, err) = run(&["relax"], &text);
+        assert_eq!(code, 0, "{name}: {err}");
+        for (line, ans) in text.lines().zip(out.lines()) {
+            let exp: Value = serde_json::from_str::<Value>(line).unwrap()["expected"].clone();
+            let ans: Value = serde_json::from_str(ans).unwrap();
+            let close = |a: &Value, e: &Value| match (a.as_f64(), e.as_f64()) {
+                (Some(a), Some(e)) => (a - e).abs() <= 1e-12 + 1e-9 * e.abs(),
+                _ => true, // an enclosure straddling a rounding boundary: not compared here
+            };
+            assert!(
+                close(&ans["value"], &exp["value"]),
+                "{name}: {line} -> {ans}"
+            );
+            for k in ["y", "vjp"] {
+                for (a, e) in ans[k]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .zip(exp[k].as_array().unwrap())
+                {
+                    // vjp at a gini kink may be either one-sided value.
+                    if !(k == "vjp" && name.contains("gini")) {
+                        assert!(close(a, e), "{name} {k}: {line} -> {ans}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -6,6 +6,7 @@
 //! an output line `{"id": ..., "error": "..."}`), 2 for bad command-line usage.
 
 pub mod bench;
+pub mod corpus;
 pub mod demo;
 pub mod fuzz;
 pub mod relax;
@@ -85,6 +86,8 @@ enum Command {
     Vectors(vectors::Args),
     /// Fuzz another implementation of relax and shrink its first failure.
     Fuzz(fuzz::Args),
+    /// Regenerate the versioned conformance corpus (conformance/v1).
+    Corpus(corpus::Args),
     /// Measure the backends (cells/s, bytes/cell); see docs/benchmarks.md.
     #[command(disable_help_flag = true)]
     Bench {
@@ -128,6 +131,7 @@ pub fn run(args: &[String], out: &mut dyn Write) -> i32 {
         Command::Validate(a) => validate::cli(&a, out),
         Command::Vectors(a) => vectors::cli(&a, out),
         Command::Fuzz(a) => fuzz::cli(&a, out),
+        Command::Corpus(a) => corpus::cli(&a, out),
         Command::Bench { args } => bench::cli(&args, out),
         Command::Submod { args } => {
             let _ = out.flush();
