@@ -173,6 +173,15 @@ def test_gil_is_released_during_computation():
     assert len(inside) > 100 and gap < 0.5 * (t1 - t0), (gap, t1 - t0, len(inside))
 
 
+def test_y_may_exceed_one_by_rounding_only():
+    theta = np.array([0.0, 0.0, 3.0, 0.0, 1.0, 0.0, 0.0, 0.0])
+    w = np.array([0, 0, 0, 2, 1, 1, 1, 1])
+    f = diffknap.relax(theta, 3, w, regularizer="gini", gamma=2.5)
+    exact = diffknap.relax(theta, 3, w, regularizer="gini", gamma=2.5, precision="exact")
+    assert exact.y[2] == 1
+    assert abs(f.y[2] - 1) <= 2**-52
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     n=st.integers(1, 9),
