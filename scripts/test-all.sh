@@ -43,6 +43,25 @@ RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 echo "== README main command"
 cargo run --release --quiet -- demo >/dev/null
 
+# --- Python package ----------------------------------------------------------------------
+# Builds python/ (PyO3 + maturin) into a virtual environment with the pinned test
+# dependencies, then runs its pytest suite (NumPy API, exact/certified, validator, JAX, PyTorch).
+echo "== python package (pip install ./python, pytest)"
+PY_VENV="${PY_VENV:-target/python-venv}"
+if [ ! -x "$PY_VENV/bin/python" ]; then
+  python3 -m venv "$PY_VENV"
+fi
+"$PY_VENV/bin/pip" install -q -r python/requirements-test.txt
+# PyTorch is large (docs/python.md); DIFFKNAP_SKIP_TORCH=1 skips it and its tests.
+if [ "${DIFFKNAP_SKIP_TORCH:-0}" != 1 ]; then
+  "$PY_VENV/bin/pip" install -q -r python/requirements-torch.txt
+  export DIFFKNAP_REQUIRE_TORCH=1
+fi
+export DIFFKNAP_REQUIRE_JAX=1
+cargo fmt --manifest-path python/Cargo.toml --check
+"$PY_VENV/bin/pip" install -q ./python
+"$PY_VENV/bin/python" -m pytest -q -p no:cacheprovider python/tests
+
 # --- proofs ----------------------------------------------------------------------------
 if [ -f proofs/Makefile ]; then
   echo "== make -C proofs"
