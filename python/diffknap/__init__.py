@@ -598,8 +598,9 @@ class ValidationReport:
         return self.ok
 
     def failures(self) -> list:
-        """The lines that did not pass (verdict ``fail`` or ``error``)."""
-        return [rep for rep in self.lines if rep["verdict"] != "pass"]
+        """The lines that did not pass (verdict ``fail`` or ``error``; ``acceptable`` lines,
+        a gini VJP between the one-sided derivatives at a kink, pass)."""
+        return [rep for rep in self.lines if rep["verdict"] not in ("pass", "acceptable")]
 
     def to_json(self) -> str:
         """JSON Lines: one report per line, then ``{"summary": ...}`` (as ``validate --json``)."""
