@@ -1,7 +1,8 @@
 //! Conformance of every fast backend with the reference DP (issue 4).
 //!
-//! Every plan (each instruction set this CPU has, sequential and row-split over 2 and 3
-//! threads, full and checkpointed memory) runs with work buffers filled with garbage, on
+//! Every plan (each instruction set this CPU has, sequential, row-split over 2 and 3
+//! threads, segments recomputed on a second thread; full, checkpointed, compact and auto
+//! memory) runs with work buffers filled with garbage, on
 //! instances covering every constraint and the edge cases (ties, zero weights, weights
 //! above the capacity, capacity 0, k = 0, k = n, exact constraints with unreachable cells,
 //! tiny and huge gamma). Value, y and the VJP must agree with the reference within 1e-12
@@ -26,6 +27,8 @@ fn plans() -> Vec<(String, Plan)> {
             ("seq", Par::Seq, 2048),
             ("rows2", Par::Threads(2), 1),
             ("rows3", Par::Threads(3), 1),
+            // Rows on one thread, checkpointed segments recomputed on a second one.
+            ("segments2", Par::Threads(2), usize::MAX),
         ] {
             for memory in [
                 Memory::Full,
@@ -640,5 +643,42 @@ fn batch_memory_is_bounded_per_call_not_per_thread() {
                 assert_eq!(a.selection, b.selection, "{what}");
             }
         }
+    }
+}
+
+#[test]
+fn gini_with_a_huge_temperature_does_not_overflow() {
+    // Gini is positively homogeneous: V(l theta, l gamma) = l V(theta, gamma). With
+    // l = 2^530 every scaling is exact, and gamma = 10 l (about 3.5e160) puts the interior
+    // differences near 1e160, whose square overflows.
+    let l = 2f64.powi(530);
+    let theta = vec![3.0, -2.5, 7.0, 0.5, -9.0, 4.0];
+    let weights = vec![1, 2, 1, 3, 2, 1];
+    let small = Instance::knapsack(theta.clone(), weights.clone(), 4).unwrap();
+    let big = Instance::knapsack(theta.iter().map(|t| t * l).collect(), weights, 4).unwrap();
+    let z = vec![1.0, -1.0, 0.5, 0.25, 2.0, -0.5];
+    let extras = Extras {
+        z: Some(z),
+        samples: 0,
+        seed: 0,
+    };
+    let want = relax_f64(&small, RegKind::Gini, 10.0, &extras).unwrap();
+    assert!(want.y.iter().any(|&y| y > 0.0 && y < 1.0), "interior case");
+    for (pname, plan) in plans() {
+        let got = backend::relax(&big, RegKind::Gini, 10.0 * l, &extras, &plan)
+            .unwrap_or_else(|e| panic!("{pname}: {e}"));
+        // y has degree 0, V degree 1 and the VJP (H z) degree -1 in l.
+        let unscaled = Relaxed {
+            value: got.value / l,
+            vjp: got.vjp.map(|v| v.iter().map(|x| x * l).collect()),
+            ..got
+        };
+        compare(
+            &format!("gini gamma 2^530 10/{pname}"),
+            &small,
+            10.0,
+            &unscaled,
+            &want,
+        );
     }
 }

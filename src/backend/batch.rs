@@ -156,28 +156,30 @@ pub fn relax_batch_within(
 ) -> Vec<Result<Relaxed<f64>>> {
     let threads = plan.par.threads();
     let slots = batch_schedule(items, plan, budget);
-    let run = |ws: &mut Workspace, it: &BatchItem, slot: &Slot, threads: usize, share: usize| {
-        // Never hold more than the share: a workspace keeps its largest buffers.
-        if ws.bytes().saturating_add(slot.bytes) > share {
-            *ws = Workspace::default();
-        }
-        let r = relax_threads(
-            ws,
-            it.instance,
-            it.regularizer,
-            it.gamma,
-            it.extras,
-            &Plan {
-                memory: slot.memory,
-                ..*plan
-            },
-            threads,
-        );
-        if ws.bytes() > share {
-            *ws = Workspace::default();
-        }
-        r
-    };
+    let run =
+        |ws: &mut Workspace, it: &BatchItem, slot: &Slot, threads: (usize, usize), share: usize| {
+            // Never hold more than the share: a workspace keeps its largest buffers.
+            if ws.bytes().saturating_add(slot.bytes) > share {
+                *ws = Workspace::default();
+            }
+            let r = relax_threads(
+                ws,
+                it.instance,
+                it.regularizer,
+                it.gamma,
+                it.extras,
+                &Plan {
+                    memory: slot.memory,
+                    ..*plan
+                },
+                threads.0,
+                threads.1,
+            );
+            if ws.bytes() > share {
+                *ws = Workspace::default();
+            }
+            r
+        };
     let mut out: Vec<Option<Result<Relaxed<f64>>>> = if slots.iter().any(|s| s.concurrent) {
         let share = budget / threads;
         in_pool(threads, || {
@@ -186,7 +188,7 @@ pub fn relax_batch_within(
                 .par_iter()
                 .zip(&slots)
                 .map_init(Workspace::default, |ws, (it, slot)| {
-                    slot.concurrent.then(|| run(ws, it, slot, 1, share))
+                    slot.concurrent.then(|| run(ws, it, slot, (1, 1), share))
                 })
                 .collect()
         })
@@ -197,7 +199,7 @@ pub fn relax_batch_within(
     for ((r, it), slot) in out.iter_mut().zip(items).zip(&slots) {
         if r.is_none() {
             let t = plan.row_threads(it.instance.capacity() + 1);
-            *r = Some(run(&mut ws, it, slot, t, budget));
+            *r = Some(run(&mut ws, it, slot, (t, threads), budget));
         }
     }
     out.into_iter()

@@ -563,3 +563,74 @@ pub fn segmented_backward<S: Simd, K: Kern>(
         }
     }
 }
+
+/// A freshly recomputed segment handed from the recomputing thread to the backward one:
+/// its index and its Q (and Qdot) rows.
+type Segment<'q> = (usize, &'q mut [f64], &'q mut [f64]);
+
+/// The backward phase of the checkpointed pipeline on two threads, for rows too short to
+/// split by capacity blocks: a second thread recomputes the segments (forward and tangent
+/// from each segment's checkpoint; segments are independent of one another) from the last
+/// to the first, while the calling thread runs the backward recursion over each segment as
+/// soon as it is ready. Two segment buffers (`q` and `qd` each hold `2 every` rows) go back
+/// and forth; the threads meet once per segment (`every` rows), not once per row, so a
+/// briefly descheduled peer costs little. Same kernels and same order of operations as
+/// [`segmented_backward`] on one thread: the same results, bit for bit.
+#[allow(clippy::too_many_arguments)]
+pub fn pipelined_backward<S: Simd, K: Kern>(
+    s: S,
+    p: &Problem,
+    every: usize,
+    ck_v: &[f64],
+    ck_vd: Option<&[f64]>,
+    z: Option<&[f64]>,
+    q: &mut [f64],
+    qd: &mut [f64],
+    y: &mut [f64],
+    vjp: &mut [f64],
+) {
+    use std::sync::mpsc::sync_channel;
+    let (n, cols) = (p.n(), p.cols);
+    let every = every.max(1);
+    let seg = every * cols;
+    assert!(q.len() >= 2 * seg && (z.is_none() || qd.len() >= 2 * seg));
+    assert!(z.is_none() || ck_vd.is_some());
+    let (q_a, q_b) = q.split_at_mut(seg);
+    let (qd_a, qd_b): (&mut [f64], &mut [f64]) = if z.is_some() {
+        qd.split_at_mut(seg)
+    } else {
+        (&mut [], &mut [])
+    };
+    let segments = n.div_ceil(every);
+    let rows_of = |k: usize| (k * every, ((k + 1) * every).min(n));
+    let (ready_tx, ready_rx) = sync_channel::<Segment>(2);
+    let (free_tx, free_rx) = sync_channel::<(&mut [f64], &mut [f64])>(2);
+    let _ = free_tx.send((q_a, qd_a));
+    let _ = free_tx.send((&mut q_b[..], qd_b));
+    let mut state = BackState::start(cols, z.is_some(), p.poison);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            for k in (0..segments).rev() {
+                let Ok((q, qd)) = free_rx.recv() else { return };
+                let start = &ck_v[k * cols..(k + 1) * cols];
+                let vd_start = ck_vd.map(|c| &c[k * cols..(k + 1) * cols]);
+                let tan = z.map(|z| Tangent { z, qd: &mut *qd });
+                forward_pass::<S, K>(s, p, rows_of(k), Some(start), vd_start, q, tan, None, 1);
+                if ready_tx.send((k, q, qd)).is_err() {
+                    return;
+                }
+            }
+        });
+        for want in (0..segments).rev() {
+            // A closed channel means the recomputing thread panicked: the scope re-raises it.
+            let Ok((k, q, qd)) = ready_rx.recv() else {
+                break;
+            };
+            debug_assert_eq!(k, want);
+            let qd_ref = z.map(|_| &qd[..]);
+            backward_pass(s, p, rows_of(k), q, qd_ref, &mut state, y, vjp, 1);
+            let _ = free_tx.send((q, qd));
+        }
+        drop(free_tx);
+    });
+}

@@ -326,7 +326,11 @@ struct PipelineJob<'a, 'b> {
     p: Problem<'a>,
     z: Option<&'b [f64]>,
     memory: Memory,
+    /// Threads per row (capacity blocks).
     threads: usize,
+    /// Threads the call may use in all: with rows on one thread and at least two here,
+    /// the checkpointed segments are recomputed on a second thread.
+    helpers: usize,
     keep_q: bool,
     ws: &'b mut Workspace,
 }
@@ -452,6 +456,28 @@ impl Job for PipelineJob<'_, '_> {
             return (value, ydz, y, vjp);
         }
         let (q, qd) = (&mut ws.q, &mut ws.qd);
+        if self.threads == 1 && self.helpers >= 2 && n > k {
+            reuse(q, 2 * k * cols, p.poison);
+            reuse(
+                qd,
+                if smooth_z.is_some() { 2 * k * cols } else { 0 },
+                p.poison,
+            );
+            passes::pipelined_backward::<S, K>(
+                s,
+                p,
+                k,
+                &ck_v,
+                smooth_z.map(|_| &ck_vd[..]),
+                smooth_z,
+                q,
+                qd,
+                &mut y,
+                &mut vjp,
+            );
+            (ws.ck_v, ws.ck_vd) = (ck_v, ck_vd);
+            return (value, ydz, y, vjp);
+        }
         reuse(q, k * cols, p.poison);
         reuse(qd, if smooth_z.is_some() { k * cols } else { 0 }, p.poison);
         passes::segmented_backward::<S, K>(
@@ -496,9 +522,19 @@ pub fn relax_in(
     plan: &Plan,
 ) -> Result<Relaxed<f64>> {
     let threads = plan.row_threads(inst.capacity() + 1);
-    relax_threads(ws, inst, reg, gamma, extras, plan, threads)
+    relax_threads(
+        ws,
+        inst,
+        reg,
+        gamma,
+        extras,
+        plan,
+        threads,
+        plan.par.threads(),
+    )
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn relax_threads(
     ws: &mut Workspace,
     inst: &Instance<f64>,
@@ -507,6 +543,7 @@ pub(crate) fn relax_threads(
     extras: &Extras<f64>,
     plan: &Plan,
     threads: usize,
+    helpers: usize,
 ) -> Result<Relaxed<f64>> {
     reg.check_gamma(&gamma)?;
     if let Some(z) = &extras.z {
@@ -536,6 +573,7 @@ pub(crate) fn relax_threads(
                 m => m,
             },
             threads,
+            helpers,
             keep_q: extras.samples > 0,
             ws: &mut *ws,
         },

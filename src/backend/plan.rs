@@ -207,7 +207,8 @@ pub fn pipeline_bytes(n: usize, cols: usize, with_vjp: bool, memory: Memory) -> 
         Memory::Compact => n * cols,
         Memory::Checkpointed => {
             let k = segment_rows(n);
-            t * (n / k + 1) * cols + t * k * cols + t * cols
+            // Two segments: one recomputed while the other is walked back (two threads).
+            t * (n / k + 1) * cols + 2 * t * k * cols + t * cols
         }
     };
     8 * (cells + rolling)
