@@ -60,6 +60,24 @@ pub enum Error {
         /// What went wrong.
         what: String,
     },
+    /// An input line could not be read as a JSON object (over-long, not UTF-8, malformed JSON,
+    /// not an object); the message names the line and the rule.
+    Input {
+        /// What is wrong, in words.
+        what: String,
+    },
+    /// A work or size limit would be exceeded. Checked before the work it bounds starts, so
+    /// the refusal is fast.
+    Limit {
+        /// The field or quantity limited, e.g. `samples` (samples x n).
+        what: String,
+        /// What the request needs, in the limit's unit.
+        needed: u128,
+        /// The limit.
+        limit: u128,
+        /// How to raise the limit or reduce the request, in words.
+        how: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -96,6 +114,16 @@ impl fmt::Display for Error {
             ),
             Error::Unsupported { what } => write!(f, "{what}"),
             Error::Solver { what } => write!(f, "solver: {what}"),
+            Error::Input { what } => write!(f, "{what}"),
+            Error::Limit {
+                what,
+                needed,
+                limit,
+                how,
+            } => write!(
+                f,
+                "{what}: needs {needed}, over the limit of {limit} ({how}); refused before any work"
+            ),
         }
     }
 }

@@ -3,14 +3,15 @@
 #![allow(clippy::needless_range_loop)]
 
 use diffknap::certified::{self, Certified, Interval, Method, Target, relax_certified};
-use diffknap::cli::validate::{self, Tolerance, check_field};
-use diffknap::cli::{relax, vectors};
 use diffknap::dp;
 use diffknap::num::Num;
 use diffknap::num::rational::{Rational, parse_rational};
 use diffknap::ops::{Extras, relax_exact, relax_f64};
 use diffknap::oracle::brute;
 use diffknap::reg::{Regularizer, Shannon};
+use diffknap::request::relax;
+use diffknap::validate::{self, Tolerance, check_field};
+use diffknap::vectors;
 use diffknap::{Constraint, Error, Instance, RegKind};
 use num_traits::{Signed, Zero};
 use proptest::prelude::*;
@@ -88,13 +89,14 @@ fn tmp_file(name: &str, text: &str) -> String {
     path.to_string_lossy().into_owned()
 }
 
-fn run_cli(
-    f: impl FnOnce(&[String], &mut dyn std::io::Write) -> Result<i32, diffknap::cli::UsageError>,
-    args: &[&str],
-) -> (i32, String) {
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+/// Runs `diffknap COMMAND ARGS...` in-process.
+fn run_cli(command: &str, args: &[&str]) -> (i32, String) {
+    let args: Vec<String> = std::iter::once(command)
+        .chain(args.iter().copied())
+        .map(|s| s.to_string())
+        .collect();
     let mut out = Vec::new();
-    let code = f(&args, &mut out).unwrap_or(2);
+    let code = diffknap::cli::run(&args, &mut out);
     (code, String::from_utf8(out).unwrap())
 }
 
@@ -678,7 +680,7 @@ fn relax_line() -> Value {
 fn relax_certified_prints_outward_decimal_pairs() {
     let input = tmp_file("relax.jsonl", &format!("{}\n", relax_line()));
     let (code, out) = run_cli(
-        relax::cli,
+        "relax",
         &[
             "--precision",
             "certified",
@@ -716,21 +718,21 @@ fn relax_certified_prints_outward_decimal_pairs() {
 
 fn vectors_and_answers(count: &str, seed: &str, profile: &str) -> (String, String) {
     let (code, vecs) = run_cli(
-        vectors::cli,
+        "vectors",
         &["--count", count, "--seed", seed, "--profile", profile],
     );
     assert_eq!(code, 0);
     let vpath = tmp_file(&format!("vec-{seed}-{profile}.jsonl"), &vecs);
-    let (code, answers) = run_cli(relax::cli, &["--input", &vpath]);
+    let (code, answers) = run_cli("relax", &["--input", &vpath]);
     assert_eq!(code, 0, "{answers}");
     (vecs, answers)
 }
 
 #[test]
 fn vectors_are_deterministic_and_cover_every_case() {
-    let (c1, a) = run_cli(vectors::cli, &["--count", "120", "--seed", "3"]);
-    let (_, b) = run_cli(vectors::cli, &["--count", "120", "--seed", "3"]);
-    let (_, d) = run_cli(vectors::cli, &["--count", "120", "--seed", "4"]);
+    let (c1, a) = run_cli("vectors", &["--count", "120", "--seed", "3"]);
+    let (_, b) = run_cli("vectors", &["--count", "120", "--seed", "3"]);
+    let (_, d) = run_cli("vectors", &["--count", "120", "--seed", "4"]);
     assert_eq!(c1, 0);
     assert_eq!(a, b);
     assert_ne!(a, d);
@@ -773,7 +775,7 @@ fn vectors_are_deterministic_and_cover_every_case() {
 #[test]
 fn vectors_expected_values_contain_the_exact_results() {
     // For hard and gini the expected strings must contain the exact rational result.
-    let (_, text) = run_cli(vectors::cli, &["--count", "60", "--seed", "9"]);
+    let (_, text) = run_cli("vectors", &["--count", "60", "--seed", "9"]);
     for v in lines(&text) {
         let kind = RegKind::parse(v["regularizer"].as_str().unwrap()).unwrap();
         if !matches!(kind, RegKind::Hard | RegKind::Gini) {
@@ -781,7 +783,7 @@ fn vectors_expected_values_contain_the_exact_results() {
         }
         // The truth is that of the f64 inputs (decimal text rounded to nearest, as every f64
         // implementation reads it), taken exactly.
-        let req = relax::parse_request::<f64>(&v, diffknap::cli::json::f64_of).unwrap();
+        let req = relax::parse_request::<f64>(&v, diffknap::request::json::f64_of).unwrap();
         let theta: Vec<Rational> = req.instance.theta().iter().map(|&t| rat(t)).collect();
         let inst_r = req.instance.with_theta(theta).unwrap();
         let extras = Extras {
@@ -816,7 +818,7 @@ fn validate_passes_clean_vectors_of_both_profiles() {
         let vpath = tmp_file(&format!("v-clean-{profile}.jsonl"), &vecs);
         let apath = tmp_file(&format!("a-clean-{profile}.jsonl"), &answers);
         let (code, report) = run_cli(
-            validate::cli,
+            "validate",
             &["--input", &vpath, "--answers", &apath, "--json"],
         );
         let ls = lines(&report);
@@ -857,7 +859,7 @@ fn validate_catches_one_perturbed_number() {
     let text: String = ans.iter().map(|v| format!("{v}\n")).collect();
     let apath = tmp_file("a-pert.jsonl", &text);
     let (code, report) = run_cli(
-        validate::cli,
+        "validate",
         &["--input", &vpath, "--answers", &apath, "--json"],
     );
     assert_eq!(code, 1);
@@ -875,7 +877,7 @@ fn validate_catches_one_perturbed_number() {
     ans2[7]["value"] = json!(v * (1.0 + 1e-6) + 1e-6);
     let text: String = ans2.iter().map(|v| format!("{v}\n")).collect();
     let apath = tmp_file("a-pert2.jsonl", &text);
-    let (code, report) = run_cli(validate::cli, &["--input", &vpath, "--answers", &apath]);
+    let (code, report) = run_cli("validate", &["--input", &vpath, "--answers", &apath]);
     assert_eq!(code, 1);
     assert!(report.contains("FAIL"), "{report}");
     assert!(report.contains("verdict: FAIL"));
@@ -900,7 +902,7 @@ fn validate_reports_errors_for_wrong_lengths_and_bad_lines() {
         "{good}\n{short}\n{{not json\n{nan}\n{no_z}\n{missing}\n[1,2]\n{nothing}\n\n{good}\n"
     );
     let input = tmp_file("bad.jsonl", &text);
-    let (code, report) = run_cli(validate::cli, &["--input", &input, "--json"]);
+    let (code, report) = run_cli("validate", &["--input", &input, "--json"]);
     assert_eq!(code, 1);
     let ls = lines(&report);
     let verdicts: Vec<&str> = ls[..ls.len() - 1]
@@ -939,7 +941,7 @@ fn validate_reports_errors_for_wrong_lengths_and_bad_lines() {
         "{\"id\": \"b\", \"value\": 3.2457900486080726}\n{\"id\": \"a\", \"error\": \"overflow\"}\n",
     );
     let (code, report) = run_cli(
-        validate::cli,
+        "validate",
         &["--input", &input, "--answers", &answers, "--json"],
     );
     assert_eq!(code, 1);
@@ -953,10 +955,10 @@ fn validate_reports_errors_for_wrong_lengths_and_bad_lines() {
     );
     assert!(ls[2]["error"].as_str().unwrap().contains("fewer lines"));
     // Usage errors.
-    assert_eq!(run_cli(validate::cli, &["--rtol", "nan"]).0, 2);
-    assert_eq!(run_cli(validate::cli, &["--atol", "-1"]).0, 2);
-    assert_eq!(run_cli(validate::cli, &["--bogus"]).0, 2);
-    assert_eq!(run_cli(validate::cli, &["--input", "/nonexistent/x"]).0, 2);
+    assert_eq!(run_cli("validate", &["--rtol", "nan"]).0, 2);
+    assert_eq!(run_cli("validate", &["--atol", "-1"]).0, 2);
+    assert_eq!(run_cli("validate", &["--bogus"]).0, 2);
+    assert_eq!(run_cli("validate", &["--input", "/nonexistent/x"]).0, 2);
 }
 
 /// The paper's spellings: `topk` / `top_k`, `k` for the capacity, `values` for the value,
@@ -973,7 +975,7 @@ fn validate_accepts_the_papers_spellings() {
                "theta": [0.5, -0.25, 1.5], "weights": [1, 1, 1], "value": f.value, "y": f.y})
     );
     let input = tmp_file("paper.jsonl", &text);
-    let (code, report) = run_cli(validate::cli, &["--input", &input, "--json"]);
+    let (code, report) = run_cli("validate", &["--input", &input, "--json"]);
     assert_eq!(code, 0, "{report}");
     let ls = lines(&report);
     assert_eq!(ls[0]["fields"]["y"]["len"], 3);
@@ -1093,7 +1095,7 @@ fn bad_input_through_certified_relax_and_vectors() {
         relax_line()
     );
     let input = tmp_file("bad-relax.jsonl", &text);
-    let (code, out) = run_cli(relax::cli, &["--precision", "certified", "--input", &input]);
+    let (code, out) = run_cli("relax", &["--precision", "certified", "--input", &input]);
     assert_eq!(code, 1);
     let ls = lines(&out);
     assert_eq!(ls.len(), 6);
@@ -1105,13 +1107,10 @@ fn bad_input_through_certified_relax_and_vectors() {
     assert!(ls[5].get("error").is_none());
     assert!(!out.contains("NaN"), "{out}");
     for digits in ["0", "1001", "x", "-3"] {
-        let (code, _) = run_cli(
-            relax::cli,
-            &["--precision", "certified", "--digits", digits],
-        );
+        let (code, _) = run_cli("relax", &["--precision", "certified", "--digits", digits]);
         assert_eq!(code, 2, "--digits {digits}");
     }
-    assert_eq!(run_cli(relax::cli, &["--precision", "interval"]).0, 2);
+    assert_eq!(run_cli("relax", &["--precision", "interval"]).0, 2);
     for args in [
         &["--seed", "1"][..],
         &["--count", "3"],
@@ -1120,10 +1119,10 @@ fn bad_input_through_certified_relax_and_vectors() {
         &["--count", "3", "--seed", "1", "--profile", "huge"],
         &["--count", "3", "--seed", "1", "--extra"],
     ] {
-        assert_eq!(run_cli(vectors::cli, args).0, 2, "{args:?}");
+        assert_eq!(run_cli("vectors", args).0, 2, "{args:?}");
     }
     assert_eq!(
-        run_cli(vectors::cli, &["--count", "0", "--seed", "1"]),
+        run_cli("vectors", &["--count", "0", "--seed", "1"]),
         (0, String::new())
     );
 }

@@ -1,48 +1,149 @@
-//! The command-line interface: argument parsing and JSON Lines I/O only; every computation
-//! is a library call. Exposed as a module so that fuzz targets and tests drive the same code.
+//! The command-line interface: a leaf. Argument parsing (clap) and printing only; every
+//! computation is a library call, every JSON Lines stream goes through [`crate::jsonl`].
+//! Nothing in the library imports this module.
 //!
 //! Exit status: 0 if every line succeeded, 1 if any line failed (each failed line still gets
 //! an output line `{"id": ..., "error": "..."}`), 2 for bad command-line usage.
 
 pub mod bench;
-pub mod certified;
-pub mod json;
+pub mod demo;
 pub mod relax;
 pub mod solve;
 pub mod validate;
 pub mod vectors;
 
-use std::io::{BufRead, Write};
-
-/// Usage text printed for `--help` and on usage errors.
-pub const USAGE: &str = "\
-diffknap: differentiable knapsack / top-k operators and submodular maximization
-
-usage:
-  diffknap demo                         run every operator on a built-in example
-  diffknap relax [--precision f64|exact|certified] [--digits D]
-                 [--backend auto|reference|scalar|simd|parallel] [--chunk N] [--input FILE]
-  diffknap bench [--json] [--quick] [--compare-python FILE]
-  diffknap solve [--method dp|ilp|lp] [--input FILE]
-  diffknap validate [--input FILE] [--answers FILE] [--rtol R] [--atol A] [--json]
-  diffknap vectors --count N --seed S [--profile small|stress]
-  diffknap submod --algorithm NAME [--epsilon E] [--seed S] [--opt] [--input FILE]
-
-relax and solve read JSON Lines (stdin, or --input FILE) and write one JSON line per input
-line, in order, echoing \"id\". See README.md for the fields. relax answers f64 lines in
-batches of up to --chunk (default 256, in parallel), and at once when no more input waits.
-";
-
-/// The input of a command. A batching reader answers the lines it holds as soon as its buffer
-/// runs dry ([`std::io::BufReader::buffer`] is empty), so a caller that writes one line and
-/// waits for its answer never blocks, while bulk input is still answered in large batches.
-pub type Input = std::io::BufReader<Box<dyn std::io::Read>>;
+use clap::{Parser, Subcommand};
+use std::io::Write;
 
 /// A usage error (exit status 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsageError(pub String);
 
-/// Parsed `--flag value` pairs and bare `--switch`es.
+/// diffknap: differentiable knapsack / top-k operators and submodular maximization.
+///
+/// relax, solve, submod and validate read JSON Lines (stdin, or --input FILE) and write one
+/// JSON line per input line, in order, with the input's "id" first. See README.md for the
+/// fields.
+#[derive(Debug, Parser)]
+#[command(name = "diffknap", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where to read JSON Lines from, and the line-length cap.
+#[derive(Debug, Clone, clap::Args)]
+pub struct InputArgs {
+    /// Read JSON Lines from FILE instead of standard input.
+    #[arg(long, value_name = "FILE")]
+    pub input: Option<std::path::PathBuf>,
+    /// Longest accepted input line in bytes; a longer line gets an error answer.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::jsonl::DEFAULT_MAX_LINE_BYTES)]
+    pub max_line_bytes: usize,
+}
+
+impl InputArgs {
+    /// The input behind a 1 MiB buffer (large enough for batching).
+    pub fn open(&self) -> Result<Input, UsageError> {
+        open_input(self.input.as_deref())
+    }
+    /// The reader limits.
+    pub fn limits(&self) -> crate::jsonl::Limits {
+        crate::jsonl::Limits {
+            max_line_bytes: self.max_line_bytes.max(1),
+        }
+    }
+}
+
+/// The input of a command.
+pub type Input = std::io::BufReader<Box<dyn std::io::Read>>;
+
+/// Opens `path`, or standard input.
+pub fn open_input(path: Option<&std::path::Path>) -> Result<Input, UsageError> {
+    let raw: Box<dyn std::io::Read> = match path {
+        Some(path) => Box::new(
+            std::fs::File::open(path)
+                .map_err(|e| UsageError(format!("--input {}: {e}", path.display())))?,
+        ),
+        None => Box::new(std::io::stdin()),
+    };
+    Ok(std::io::BufReader::with_capacity(1 << 20, raw))
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run every operator on a built-in example, explained for a newcomer.
+    Demo,
+    /// The operators (value, relaxed selection y, VJP, samples) on JSON Lines.
+    Relax(relax::Args),
+    /// The hard problem (gamma = 0) by DP, ILP or LP relaxation, on JSON Lines.
+    Solve(solve::Args),
+    /// Check another implementation's answers against certified truth.
+    Validate(validate::Args),
+    /// Write conformance vectors with certified expected outputs.
+    Vectors(vectors::Args),
+    /// Measure the backends (cells/s, bytes/cell); see docs/benchmarks.md.
+    #[command(disable_help_flag = true)]
+    Bench {
+        /// Options of bench (--help for the list).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Monotone submodular maximization under a knapsack budget, on JSON Lines.
+    #[command(disable_help_flag = true)]
+    Submod {
+        /// Options of submod (--help for the list).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+/// Runs the command line `args` (without the program name); returns the exit status.
+pub fn main(args: &[String]) -> i32 {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let code = run(args, &mut out);
+    let _ = out.flush();
+    code
+}
+
+/// Runs `args` writing to `out`; returns the exit status.
+pub fn run(args: &[String], out: &mut dyn Write) -> i32 {
+    let argv = std::iter::once("diffknap".to_string()).chain(args.iter().cloned());
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(c) => c,
+        Err(e) => {
+            // --help and --version are "errors" with exit code 0; a closed pipe is ignored.
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    let result = match cli.command {
+        Command::Demo => demo::cli(out),
+        Command::Relax(a) => relax::cli(&a, out),
+        Command::Solve(a) => solve::cli(&a, out),
+        Command::Validate(a) => validate::cli(&a, out),
+        Command::Vectors(a) => vectors::cli(&a, out),
+        Command::Bench { args } => bench::cli(&args, out),
+        Command::Submod { args } => {
+            let _ = out.flush();
+            return crate::submod::cli::cli_main(&args);
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(UsageError(msg)) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "diffknap: {msg}\n\nFor more information, try 'diffknap --help'."
+            );
+            2
+        }
+    }
+}
+
+/// Parsed `--flag value` pairs and bare `--switch`es, for the commands that take their own
+/// arguments (bench).
 #[derive(Debug, Clone, Default)]
 pub struct Flags {
     pairs: Vec<(String, Option<String>)>,
@@ -92,138 +193,4 @@ impl Flags {
     pub fn has(&self, name: &str) -> bool {
         self.pairs.iter().any(|(n, _)| n == name)
     }
-    /// `--input FILE` or stdin, behind a 1 MiB buffer (large enough for batching; see
-    /// [`Input`]).
-    pub fn input(&self) -> Result<Input, UsageError> {
-        let raw: Box<dyn std::io::Read> = match self.value("--input") {
-            Some(path) => Box::new(
-                std::fs::File::open(path)
-                    .map_err(|e| UsageError(format!("--input {path}: {e}")))?,
-            ),
-            None => Box::new(std::io::stdin()),
-        };
-        Ok(std::io::BufReader::with_capacity(1 << 20, raw))
-    }
-}
-
-/// Runs the command line `args` (without the program name); returns the exit status.
-pub fn main(args: &[String]) -> i32 {
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let code = dispatch(args, &mut out);
-    let _ = out.flush();
-    code
-}
-
-fn dispatch(args: &[String], out: &mut dyn Write) -> i32 {
-    let Some(cmd) = args.first() else {
-        eprint!("{USAGE}");
-        return 2;
-    };
-    let rest = &args[1..];
-    let result = match cmd.as_str() {
-        "relax" => relax::cli(rest, out),
-        "bench" => bench::cli(rest, out),
-        "solve" => solve::cli(rest, out),
-        "demo" => crate::demo::cli(rest, out),
-        "validate" => validate::cli(rest, out),
-        "vectors" => vectors::cli(rest, out),
-        "submod" => {
-            // The submodular CLI writes its own output (JSON Lines on stdout).
-            let _ = out.flush();
-            return crate::submod::cli::cli_main(rest);
-        }
-        "-h" | "--help" | "help" => {
-            print!("{USAGE}");
-            return 0;
-        }
-        other => Err(UsageError(format!("unknown command {other:?}"))),
-    };
-    match result {
-        Ok(code) => code,
-        Err(UsageError(msg)) => {
-            eprintln!("diffknap: {msg}\n\n{USAGE}");
-            2
-        }
-    }
-}
-
-/// Reads JSON Lines from `input`, answers each non-blank line with `handle`, writes one line
-/// per input line (echoing `id`), and returns 0 if all succeeded, 1 otherwise.
-pub fn run_lines(
-    input: &mut dyn BufRead,
-    out: &mut dyn Write,
-    mut handle: impl FnMut(
-        &serde_json::Value,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>>,
-) -> i32 {
-    let mut code = 0;
-    let mut buf = Vec::new();
-    let mut line_no = 0usize;
-    loop {
-        buf.clear();
-        match input.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) => {
-                eprintln!("diffknap: reading input: {e}");
-                return 1;
-            }
-        }
-        line_no += 1;
-        let text = String::from_utf8_lossy(&buf);
-        if text.trim().is_empty() {
-            continue;
-        }
-        let reply = answer_line(&text, line_no, &mut handle);
-        if reply.contains_key("error") {
-            code = 1;
-        }
-        let line = serde_json::Value::Object(reply).to_string();
-        if writeln!(out, "{line}").is_err() {
-            return 1;
-        }
-    }
-    code
-}
-
-/// Answers one line: parse, handle, and put `id` first. Never panics on any input.
-pub fn answer_line(
-    text: &str,
-    line_no: usize,
-    handle: &mut dyn FnMut(
-        &serde_json::Value,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>>,
-) -> serde_json::Map<String, serde_json::Value> {
-    let mut reply = serde_json::Map::new();
-    let parsed: Result<serde_json::Value, _> = serde_json::from_str(text.trim());
-    match parsed {
-        Err(e) => {
-            reply.insert("id".into(), serde_json::Value::Null);
-            reply.insert(
-                "error".into(),
-                format!("line {line_no}: malformed JSON: {e}").into(),
-            );
-        }
-        Ok(v) => {
-            reply.insert(
-                "id".into(),
-                v.get("id").cloned().unwrap_or(serde_json::Value::Null),
-            );
-            if !v.is_object() {
-                reply.insert(
-                    "error".into(),
-                    "input: each line must be a JSON object".into(),
-                );
-            } else {
-                match handle(&v) {
-                    Ok(fields) => reply.extend(fields),
-                    Err(e) => {
-                        reply.insert("error".into(), e.to_string().into());
-                    }
-                }
-            }
-        }
-    }
-    reply
 }

@@ -1,587 +1,82 @@
-//! `diffknap validate`: checks another implementation's answers against certified truth.
-//!
-//! Each input line is a `relax` input (`constraint`, `regularizer`, `gamma`, `capacity` or
-//! `k`, `theta`, `weights`, optional `z`) plus the answers to check: any of `value` (alias
-//! `values`, the paper's name), `y` (alias `marginals`) and `vjp` (alias `jvp`; needs `z`). With `--answers FILE` the answers
-//! come from the lines of a second file instead, matched by position (blank lines skipped;
-//! when both lines carry an `id` they must be equal), so that `diffknap vectors` output and
-//! the answers of `diffknap relax` (or any implementation that writes `value`, `y`, `vjp`
-//! per line) can be checked without merging files.
-//!
-//! For every number x of a field the exact result t is enclosed in an interval [lo, hi] of
-//! width at most 1e-30 (absolute or relative), and
-//! - `abs_err` = distance from x to [lo, hi] (0 if inside), a lower bound on |x - t| that is
-//!   within 1e-30 of it;
-//! - `rel_err` = abs_err / min |t| over [lo, hi] (`null` when that is 0 and abs_err > 0);
-//! - `ulps` = abs_err / ulp(t'), with t' the end of [lo, hi] nearest to x and
-//!   ulp(t') = 2^(floor(log2 |t'|) - 52) (2^-1074 below the normal range): the error counted
-//!   in `f64` spacings of the true value. Where t' is exactly 0 (an exact zero of the
-//!   operator, e.g. a VJP entry of a clipped item) the spacing at the largest |t| of the
-//!   field is used instead (at 1 if the whole field is 0), so that a harmless 1e-17 next to
-//!   an exact zero reads as a fraction of an ulp rather than 1e307 ulps.
-//!
-//! Verdict of a number: pass iff abs_err <= atol + rtol * s, where s = |t'| for `value` and
-//! `y`, and s = max_j |vjp_j| (the size of the whole VJP) for `vjp`, whose small entries come
-//! from cancellation. A line passes iff every number of every field given passes; the exit
-//! status is 0 iff every line passes. A line that cannot be checked (bad JSON, a missing or
-//! invalid field, a wrong length) gets an error row naming the field and the rule, counts as
-//! failed, and the other lines are still checked.
+//! `diffknap validate`: checks another implementation's answers (see [`crate::validate`]).
 
-use super::json::{self, f64_of};
-use super::relax::parse_request;
-use super::{Flags, UsageError};
-use crate::certified::{self, Interval, Target, relax_certified};
-use crate::error::{Error, Result, invalid};
-use crate::num::Num;
-use crate::num::rational::{Rational, rational_to_f64};
-use num_traits::{Signed, Zero};
-use serde_json::{Map, Value, json};
-use std::io::{BufRead, Write};
+use super::{InputArgs, UsageError, open_input};
+use crate::validate::{
+    DEFAULT_ATOL, DEFAULT_RTOL, HEADER, Summary, Tolerance, run, summary_text, table_rows,
+};
+use std::io::Write;
 
-/// Default relative tolerance: about 4.5e6 ulps, far above the rounding error of a correct
-/// `f64` implementation on the conditioning that `diffknap vectors` generates, and far below
-/// a wrong formula or a 1e-6 perturbation.
-pub const DEFAULT_RTOL: f64 = 1e-9;
-/// Default absolute tolerance (in the units of the field; for `vjp` it multiplies nothing:
-/// the relative part is scaled by the size of the VJP).
-pub const DEFAULT_ATOL: f64 = 1e-12;
+fn tolerance(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err(format!("must be a finite number >= 0; got {s:?}")),
+    }
+}
 
-/// Tolerances of the verdict.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Tolerance {
-    /// Relative tolerance.
+/// `diffknap validate` options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// The other implementation's answers, one line per input line (matched by position;
+    /// ids must agree when both lines have one). Without it, answers are read from the input
+    /// lines themselves.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<std::path::PathBuf>,
+    /// Relative tolerance of the verdict.
+    #[arg(long, default_value_t = DEFAULT_RTOL, value_parser = tolerance)]
     pub rtol: f64,
-    /// Absolute tolerance.
+    /// Absolute tolerance of the verdict.
+    #[arg(long, default_value_t = DEFAULT_ATOL, value_parser = tolerance)]
     pub atol: f64,
+    /// One JSON object per line and a JSON summary instead of the text table.
+    #[arg(long)]
+    pub json: bool,
+    /// Input and line-length cap.
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
-impl Default for Tolerance {
-    fn default() -> Self {
-        Tolerance {
-            rtol: DEFAULT_RTOL,
-            atol: DEFAULT_ATOL,
-        }
-    }
-}
-
-/// The result of checking one field.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FieldReport {
-    /// `value`, `y` or `vjp`.
-    pub field: &'static str,
-    /// Number of entries checked.
-    pub len: usize,
-    /// Largest distance to the enclosure.
-    pub max_abs_err: f64,
-    /// Largest relative error (`None`: infinite, the truth may be 0 and the answer is not).
-    pub max_rel_err: Option<f64>,
-    /// Largest error in ulps of the true value.
-    pub max_ulps: f64,
-    /// Index of the entry with the largest ulps error (`None` for the scalar `value`, and when
-    /// every entry is inside its enclosure).
-    pub worst: Option<usize>,
-    /// Number of entries over the tolerance.
-    pub failures: usize,
-    /// The first failing entry, if any.
-    pub first_failure: Option<usize>,
-}
-
-impl FieldReport {
-    /// Whether every entry passed.
-    pub fn pass(&self) -> bool {
-        self.failures == 0
-    }
-    fn to_json(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("len".into(), self.len.into());
-        m.insert("max_abs_err".into(), finite(self.max_abs_err));
-        m.insert(
-            "max_rel_err".into(),
-            self.max_rel_err.map(finite).unwrap_or(Value::Null),
-        );
-        m.insert("max_ulps".into(), finite(self.max_ulps));
-        m.insert(
-            "worst_index".into(),
-            self.worst.map(Value::from).unwrap_or(Value::Null),
-        );
-        m.insert("failures".into(), self.failures.into());
-        m.insert(
-            "first_failure".into(),
-            self.first_failure.map(Value::from).unwrap_or(Value::Null),
-        );
-        m.insert("pass".into(), self.pass().into());
-        Value::Object(m)
-    }
-}
-
-fn finite(x: f64) -> Value {
-    serde_json::Number::from_f64(if x.is_finite() { x } else { f64::MAX })
-        .map(Value::Number)
-        .unwrap_or(Value::Null)
-}
-
-fn r(x: f64) -> Rational {
-    Rational::from_f64(x)
-}
-
-/// Checks the entries `xs` of `field` against the enclosures `truth`.
-pub fn check_field(
-    field: &'static str,
-    xs: &[f64],
-    truth: &[Interval],
-    tol: Tolerance,
-    scalar: bool,
-) -> Result<FieldReport> {
-    if xs.len() != truth.len() {
-        return Err(Error::LengthMismatch {
-            field: field.into(),
-            expected: truth.len(),
-            found: xs.len(),
-        });
-    }
-    let (rtol, atol) = (r(tol.rtol), r(tol.atol));
-    // The size of the field: scales the tolerance of vjp, and the ulps of exact zeros.
-    let size = truth
-        .iter()
-        .filter_map(|t| t.mag_max())
-        .fold(<Rational as Zero>::zero(), |a, b| if b > a { b } else { a });
-    let vec_scale = (field == "vjp").then(|| size.clone());
-    let zero_ulp = if size.is_zero() {
-        certified::ulp_at(&r(1.0))
-    } else {
-        certified::ulp_at(&size)
-    };
-    let mut rep = FieldReport {
-        field,
-        len: xs.len(),
-        max_abs_err: 0.0,
-        max_rel_err: Some(0.0),
-        max_ulps: 0.0,
-        worst: None,
-        failures: 0,
-        first_failure: None,
-    };
-    let mut worst_ulps: Option<Rational> = None;
-    for (i, (x, t)) in xs.iter().zip(truth).enumerate() {
-        let xr = r(*x);
-        let bad = || invalid(field, "the certified enclosure could not be formed");
-        let dist = certified::distance(t, &xr).ok_or_else(bad)?;
-        let near = certified::nearest(t, &xr).ok_or_else(bad)?;
-        let mag = t.mag_min().ok_or_else(bad)?;
-        let ulps = if near.is_zero() {
-            &dist / &zero_ulp
-        } else {
-            &dist / certified::ulp_at(&near)
-        };
-        let abs_f = rational_to_f64(&dist);
-        rep.max_abs_err = rep.max_abs_err.max(abs_f);
-        rep.max_rel_err = match rep.max_rel_err {
-            None => None,
-            Some(m) if dist.is_zero() => Some(m),
-            Some(_) if mag.is_zero() => None,
-            Some(m) => Some(m.max(rational_to_f64(&(&dist / &mag)))),
-        };
-        if !ulps.is_zero() && worst_ulps.as_ref().is_none_or(|w| ulps > *w) {
-            worst_ulps = Some(ulps.clone());
-            rep.worst = (!scalar).then_some(i);
-        }
-        let scale = match &vec_scale {
-            Some(s) => s.clone(),
-            None => near.abs(),
-        };
-        let allowed = &atol + &rtol * scale;
-        if dist > allowed {
-            rep.failures += 1;
-            rep.first_failure.get_or_insert(i);
-        }
-    }
-    rep.max_ulps = worst_ulps.map(|u| rational_to_f64(&u)).unwrap_or(0.0);
-    Ok(rep)
-}
-
-fn first_key<'a>(v: &'a Value, names: &[&str]) -> Option<(&'a Value, String)> {
-    names.iter().find_map(|n| match v.get(*n) {
-        None | Some(Value::Null) => None,
-        Some(x) => Some((x, n.to_string())),
-    })
-}
-
-fn read_vec(v: &Value, name: &str) -> Result<Vec<f64>> {
-    let arr = v
-        .as_array()
-        .ok_or_else(|| invalid(name, "must be an array of numbers"))?;
-    arr.iter()
-        .enumerate()
-        .map(|(i, x)| f64_of(x, &format!("{name}[{i}]")))
-        .collect()
-}
-
-/// Checks one line: `input` holds the instance; `answers` the answers (often the same object).
-pub fn check_line(input: &Value, answers: &Value, tol: Tolerance) -> Result<Vec<FieldReport>> {
-    if !input.is_object() {
-        return Err(invalid("input", "each line must be a JSON object"));
-    }
-    if !answers.is_object() {
-        return Err(invalid("answers", "each line must be a JSON object"));
-    }
-    if let Some(e) = answers.get("error").filter(|e| !e.is_null()) {
-        return Err(invalid(
-            "answers",
-            format!("the implementation reported an error instead of an answer: {e}"),
-        ));
-    }
-    let req = parse_request(input, json::f64_of)?;
-    let value = first_key(answers, &["value", "values"]);
-    let y = first_key(answers, &["y", "marginals"]);
-    let vjp = first_key(answers, &["vjp", "jvp"]);
-    if value.is_none() && y.is_none() && vjp.is_none() {
-        return Err(invalid(
-            "value",
-            "nothing to check: give at least one of value, y, vjp",
-        ));
-    }
-    let value = match value {
-        Some((v, name)) => Some(f64_of(v, &name)?),
-        None => None,
-    };
-    let y = match y {
-        Some((v, name)) => Some(read_vec(v, &name)?),
-        None => None,
-    };
-    let vjp = match vjp {
-        Some((v, name)) => Some(read_vec(v, &name)?),
-        None => None,
-    };
-    let z = match (&vjp, &req.extras.z) {
-        (Some(_), None) => return Err(invalid("z", "is required to check vjp")),
-        (Some(_), Some(z)) => Some(z.as_slice()),
-        (None, _) => None,
-    };
-    let truth = relax_certified(
-        &req.instance,
-        req.regularizer,
-        req.gamma,
-        z,
-        &Target::default(),
-    )?;
-    let mut reports = Vec::new();
-    if let Some(v) = value {
-        reports.push(check_field(
-            "value",
-            &[v],
-            std::slice::from_ref(&truth.value),
-            tol,
-            true,
-        )?);
-    }
-    if let Some(y) = &y {
-        reports.push(check_field("y", y, &truth.y, tol, false)?);
-    }
-    if let (Some(v), Some(t)) = (&vjp, &truth.vjp) {
-        reports.push(check_field("vjp", v, t, tol, false)?);
-    }
-    Ok(reports)
-}
-
-/// One checked line.
-#[derive(Debug, Clone)]
-pub struct LineReport {
-    /// 1-based line number among the input lines (blank lines count).
-    pub line: usize,
-    /// The line's `id`, if any.
-    pub id: Value,
-    /// The field reports, or the error that stopped the check.
-    pub outcome: std::result::Result<Vec<FieldReport>, String>,
-}
-
-impl LineReport {
-    /// Whether the line passed.
-    pub fn pass(&self) -> bool {
-        matches!(&self.outcome, Ok(f) if f.iter().all(|f| f.pass()))
-    }
-    /// The line as one JSON object.
-    pub fn to_json(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("line".into(), self.line.into());
-        m.insert("id".into(), self.id.clone());
-        match &self.outcome {
-            Ok(fields) => {
-                m.insert(
-                    "verdict".into(),
-                    if self.pass() { "pass" } else { "fail" }.into(),
-                );
-                let f: Map<String, Value> = fields
-                    .iter()
-                    .map(|f| (f.field.to_string(), f.to_json()))
-                    .collect();
-                m.insert("fields".into(), Value::Object(f));
-            }
-            Err(e) => {
-                m.insert("verdict".into(), "error".into());
-                m.insert("error".into(), e.clone().into());
-            }
-        }
-        Value::Object(m)
-    }
-}
-
-/// Totals over all lines.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Summary {
-    /// Lines checked (non-blank).
-    pub lines: usize,
-    /// Lines that passed.
-    pub passed: usize,
-    /// Lines with at least one number over the tolerance.
-    pub failed: usize,
-    /// Lines that could not be checked.
-    pub errors: usize,
-    /// Largest ulps error per field, with its line and index.
-    pub worst: Vec<(&'static str, f64, usize, Option<usize>)>,
-}
-
-impl Summary {
-    fn add(&mut self, rep: &LineReport) {
-        self.lines += 1;
-        match &rep.outcome {
-            Err(_) => self.errors += 1,
-            Ok(fields) => {
-                if rep.pass() {
-                    self.passed += 1;
-                } else {
-                    self.failed += 1;
-                }
-                for f in fields {
-                    match self.worst.iter_mut().find(|w| w.0 == f.field) {
-                        Some(w) if f.max_ulps > w.1 => {
-                            *w = (f.field, f.max_ulps, rep.line, f.worst)
-                        }
-                        Some(_) => {}
-                        None => self.worst.push((f.field, f.max_ulps, rep.line, f.worst)),
-                    }
-                }
-            }
-        }
-    }
-    /// Whether every line passed.
-    pub fn pass(&self) -> bool {
-        self.passed == self.lines
-    }
-    fn to_json(&self, tol: Tolerance) -> Value {
-        let worst: Map<String, Value> = self
-            .worst
-            .iter()
-            .map(|(f, u, line, idx)| {
-                (
-                    f.to_string(),
-                    json!({"max_ulps": finite(*u), "line": line, "index": idx}),
-                )
-            })
-            .collect();
-        json!({"summary": {
-            "lines": self.lines, "passed": self.passed, "failed": self.failed,
-            "errors": self.errors, "rtol": tol.rtol, "atol": tol.atol,
-            "worst": worst, "verdict": if self.pass() { "pass" } else { "fail" }
-        }})
-    }
-}
-
-fn sci(x: f64) -> String {
-    if x == 0.0 {
-        "0".into()
-    } else {
-        format!("{x:.2e}")
-    }
-}
-
-fn table_rows(rep: &LineReport) -> Vec<String> {
-    let id = match &rep.id {
-        Value::Null => "-".to_string(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    match &rep.outcome {
-        Err(e) => vec![format!("{:>5}  {:<14} ERROR  {e}", rep.line, id)],
-        Ok(fields) => fields
-            .iter()
-            .map(|f| {
-                format!(
-                    "{:>5}  {:<14} {:<6} {:>5}  {:>10}  {:>10}  {:>10}  {:>6}  {}",
-                    rep.line,
-                    id,
-                    f.field,
-                    f.len,
-                    sci(f.max_abs_err),
-                    f.max_rel_err.map(sci).unwrap_or_else(|| "inf".into()),
-                    sci(f.max_ulps),
-                    f.worst.map(|w| w.to_string()).unwrap_or_else(|| "-".into()),
-                    if f.pass() {
-                        "pass".to_string()
-                    } else {
-                        format!(
-                            "FAIL ({} over tolerance, first at index {})",
-                            f.failures,
-                            f.first_failure.unwrap_or(0)
-                        )
-                    }
-                )
-            })
-            .collect(),
-    }
-}
-
-const HEADER: &str =
-    " line  id             field    len     max_abs     max_rel    max_ulps   worst  verdict";
-
-/// Reads the input (and answers) and checks every line; `emit` receives each report.
-pub fn run(
-    input: &mut dyn BufRead,
-    mut answers: Option<&mut dyn BufRead>,
-    tol: Tolerance,
-    mut emit: impl FnMut(&LineReport) -> std::io::Result<()>,
-) -> std::io::Result<Summary> {
-    let mut summary = Summary::default();
-    let mut line_no = 0usize;
-    let mut buf = String::new();
-    loop {
-        buf.clear();
-        if input.read_line(&mut buf)? == 0 {
-            break;
-        }
-        line_no += 1;
-        if buf.trim().is_empty() {
-            continue;
-        }
-        let parsed: std::result::Result<Value, _> = serde_json::from_str(buf.trim());
-        let answer_line = match answers.as_mut() {
-            Some(a) => Some(next_nonblank(*a)?),
-            None => None,
-        };
-        let (id, outcome) = match parsed {
-            Err(e) => (Value::Null, Err(format!("malformed JSON: {e}"))),
-            Ok(v) => {
-                let id = v.get("id").cloned().unwrap_or(Value::Null);
-                let outcome = match answer_line {
-                    None => check_line(&v, &v, tol).map_err(|e| e.to_string()),
-                    Some(None) => {
-                        Err("answers: the answers file has fewer lines than the input".into())
-                    }
-                    Some(Some(text)) => match serde_json::from_str::<Value>(text.trim()) {
-                        Err(e) => Err(format!("answers: malformed JSON: {e}")),
-                        Ok(a) => match (a.get("id"), v.get("id")) {
-                            (Some(ai), Some(vi)) if !ai.is_null() && !vi.is_null() && ai != vi => {
-                                Err(format!(
-                                    "id: the answers line has id {ai} but the input line has id {vi}"
-                                ))
-                            }
-                            _ => check_line(&v, &a, tol).map_err(|e| e.to_string()),
-                        },
-                    },
-                };
-                (id, outcome)
-            }
-        };
-        let rep = LineReport {
-            line: line_no,
-            id,
-            outcome,
-        };
-        summary.add(&rep);
-        emit(&rep)?;
-    }
-    Ok(summary)
-}
-
-fn next_nonblank(a: &mut dyn BufRead) -> std::io::Result<Option<String>> {
-    let mut s = String::new();
-    loop {
-        s.clear();
-        if a.read_line(&mut s)? == 0 {
-            return Ok(None);
-        }
-        if !s.trim().is_empty() {
-            return Ok(Some(s));
-        }
-    }
-}
-
-fn parse_tol(flags: &Flags, name: &str, default: f64) -> std::result::Result<f64, UsageError> {
-    match flags.value(name) {
-        None => Ok(default),
-        Some(t) => match t.parse::<f64>() {
-            Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
-            _ => Err(UsageError(format!(
-                "{name} must be a finite number >= 0; got {t:?}"
-            ))),
-        },
-    }
-}
-
-/// `diffknap validate [--input FILE] [--answers FILE] [--rtol R] [--atol A] [--json]`.
-pub fn cli(args: &[String], out: &mut dyn Write) -> std::result::Result<i32, UsageError> {
-    let flags = Flags::parse(
-        args,
-        &["--input", "--answers", "--rtol", "--atol"],
-        &["--json"],
-    )?;
+/// Runs `validate`.
+pub fn cli(args: &Args, out: &mut dyn Write) -> Result<i32, UsageError> {
     let tol = Tolerance {
-        rtol: parse_tol(&flags, "--rtol", DEFAULT_RTOL)?,
-        atol: parse_tol(&flags, "--atol", DEFAULT_ATOL)?,
+        rtol: args.rtol,
+        atol: args.atol,
     };
-    let as_json = flags.has("--json");
-    let mut input = flags.input()?;
-    let mut answers = match flags.value("--answers") {
-        Some(path) => Some(
-            std::fs::File::open(path)
-                .map(std::io::BufReader::new)
-                .map_err(|e| UsageError(format!("--answers {path}: {e}")))?,
+    let input = args.input.open()?;
+    let answers = match &args.answers {
+        Some(p) => Some(
+            open_input(Some(p)).map_err(|e| UsageError(e.0.replacen("--input", "--answers", 1)))?,
         ),
         None => None,
     };
+    let as_json = args.json;
     let result = (|| -> std::io::Result<Summary> {
         if !as_json {
             writeln!(out, "{HEADER}")?;
         }
-        let summary = run(
-            &mut input,
-            answers.as_mut().map(|a| a as &mut dyn BufRead),
-            tol,
-            |rep| {
-                if as_json {
-                    writeln!(out, "{}", rep.to_json())
-                } else {
-                    for row in table_rows(rep) {
-                        writeln!(out, "{row}")?;
-                    }
-                    Ok(())
+        let summary = run(input, answers, tol, args.input.limits(), |rep| {
+            if as_json {
+                writeln!(out, "{}", rep.to_json())
+            } else {
+                for row in table_rows(rep) {
+                    writeln!(out, "{row}")?;
                 }
-            },
-        )?;
+                Ok(())
+            }
+            .and_then(|()| out.flush())
+        })?;
         if as_json {
             writeln!(out, "{}", summary.to_json(tol))?;
         } else {
-            writeln!(
-                out,
-                "\nsummary: {} lines, {} passed, {} failed, {} errors (rtol {:e}, atol {:e})",
-                summary.lines, summary.passed, summary.failed, summary.errors, tol.rtol, tol.atol
-            )?;
-            for (f, u, line, idx) in &summary.worst {
-                let at = idx.map(|i| format!("[{i}]")).unwrap_or_default();
-                writeln!(out, "  worst {f}: {} ulps at line {line} {f}{at}", sci(*u))?;
-            }
-            writeln!(
-                out,
-                "verdict: {}",
-                if summary.pass() { "PASS" } else { "FAIL" }
-            )?;
+            writeln!(out, "\n{}", summary_text(&summary, tol))?;
         }
+        out.flush()?;
         Ok(summary)
     })();
     match result {
         Ok(s) if s.pass() => Ok(0),
         Ok(_) => Ok(1),
         Err(e) => {
-            eprintln!("diffknap validate: {e}");
+            let _ = writeln!(std::io::stderr(), "diffknap validate: {e}");
             Ok(1)
         }
     }

@@ -1,20 +1,17 @@
 //! `diffknap demo`: every operator on a built-in example, explained for a newcomer.
 
-use crate::cli::UsageError;
+use super::UsageError;
 use crate::instance::Instance;
 use crate::ops::{Extras, relax_f64};
 use crate::reg::RegKind;
 use std::io::Write;
 
 /// Runs the demo; returns the exit status.
-pub fn cli(args: &[String], out: &mut dyn Write) -> Result<i32, UsageError> {
-    if let Some(a) = args.first() {
-        return Err(UsageError(format!("demo takes no arguments; got {a:?}")));
-    }
+pub fn cli(out: &mut dyn Write) -> Result<i32, UsageError> {
     match run(out) {
         Ok(()) => Ok(0),
         Err(e) => {
-            eprintln!("diffknap demo: {e}");
+            let _ = writeln!(std::io::stderr(), "diffknap demo: {e}");
             Ok(1)
         }
     }
@@ -61,9 +58,9 @@ fn run(out: &mut dyn Write) -> Result<(), Box<dyn std::error::Error>> {
             Some(&z),
             &crate::certified::Target::default(),
         )?;
-        let tol = crate::cli::validate::Tolerance::default();
+        let tol = crate::validate::Tolerance::default();
         let check = |name: &'static str, xs: &[f64], t: &[crate::certified::Interval]| {
-            crate::cli::validate::check_field(name, xs, t, tol, name == "value")
+            crate::validate::check_field(name, xs, t, tol, name == "value")
         };
         let v = check("value", &[r.value], std::slice::from_ref(&cert.value))?;
         let y = check("y", &r.y, &cert.y)?;

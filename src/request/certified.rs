@@ -1,4 +1,4 @@
-//! `diffknap relax --precision certified [--digits D]`: every number of the answer as a pair
+//! Certified answers of `relax` requests (`diffknap relax --precision certified`): every number of the answer as a pair
 //! `["lo", "hi"]` of decimal strings whose real values enclose the exact result.
 //!
 //! The input line is the same as for `relax` (numbers are read as `f64`s and taken exactly).
@@ -10,6 +10,7 @@ use super::json::{self, object};
 use super::relax::parse_request;
 use crate::certified::fmt::interval_strings;
 use crate::certified::{Certified, Interval, Method, Target, relax_certified};
+use crate::error::Error;
 use crate::error::{Result, invalid};
 use serde_json::{Map, Value};
 
@@ -71,15 +72,17 @@ pub fn answer_certified(v: &Value, digits: u32) -> Result<Map<String, Value>> {
     Ok(answer_fields(&out, digits))
 }
 
-/// Parses `--digits D` (1 to 1000).
-pub fn parse_digits(text: Option<&str>) -> std::result::Result<u32, super::UsageError> {
-    match text {
-        None => Ok(DEFAULT_DIGITS),
-        Some(t) => match t.parse::<u32>() {
-            Ok(d) if (1..=1000).contains(&d) => Ok(d),
-            _ => Err(super::UsageError(format!(
-                "--digits must be an integer from 1 to 1000; got {t:?}"
-            ))),
-        },
+/// Most digits of a certified target.
+pub const MAX_DIGITS: u32 = 1000;
+
+/// Checks a requested number of digits (1 to [`MAX_DIGITS`]).
+pub fn check_digits(digits: u32) -> Result<u32> {
+    if (1..=MAX_DIGITS).contains(&digits) {
+        Ok(digits)
+    } else {
+        Err(Error::Invalid {
+            field: "digits".into(),
+            rule: format!("must be an integer from 1 to {MAX_DIGITS}; got {digits}"),
+        })
     }
 }

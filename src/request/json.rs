@@ -32,14 +32,28 @@ pub fn f64_of(v: &Value, name: &str) -> Result<f64> {
     Ok(x)
 }
 
+/// Longest text of one exact number, in characters: 20,000 decimal digits are about 66,000
+/// bits, just over the exact bit cap, so a longer number could never be used. Checked before
+/// any big-integer work, so that a million-digit number is refused at once.
+pub const MAX_NUMBER_CHARS: usize = 20_000;
+
 /// An exact rational from a JSON number (read as written, not via f64) or a string
 /// `"p/q"` / decimal.
 pub fn rational_of(v: &Value, name: &str) -> Result<Rational> {
-    match v {
-        Value::Number(n) => parse_rational(&n.to_string(), name),
-        Value::String(s) => parse_rational(s, name),
-        _ => Err(invalid(name, "must be a number or a string \"p/q\"")),
+    let text = match v {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        _ => return Err(invalid(name, "must be a number or a string \"p/q\"")),
+    };
+    if text.len() > MAX_NUMBER_CHARS {
+        return Err(Error::Limit {
+            what: format!("{name}: characters in one exact number"),
+            needed: text.len() as u128,
+            limit: MAX_NUMBER_CHARS as u128,
+            how: "exact numbers are capped near the exact bit cap; round the number, or use f64 precision".into(),
+        });
     }
+    parse_rational(&text, name)
 }
 
 /// A non-negative integer (JSON integer, or a float with integral value such as 3.0).
