@@ -506,6 +506,16 @@ fn large_instances() -> Vec<(String, Instance<f64>, Vec<f64>)> {
         assert!(16 * inst.n() * (inst.capacity() + 1) > 32 << 20);
         out.push((format!("knapsack {n}x{}", cap + 1), inst, z));
     }
+    // Exact capacity, with unreachable cells (weights 2 and 4, one weight 3).
+    let (n, cap) = (2100usize, 1201u64);
+    let theta: Vec<f64> = (0..n).map(|_| 2.0 * rng.uniform() - 1.0).collect();
+    let weights: Vec<u64> = (0..n)
+        .map(|i| if i == 5 { 3 } else { 2 + 2 * rng.below(2) })
+        .collect();
+    let z: Vec<f64> = (0..n).map(|_| 2.0 * rng.uniform() - 1.0).collect();
+    let inst = Instance::exact(theta, weights, cap).unwrap();
+    assert!(16 * inst.n() * (inst.capacity() + 1) > 32 << 20);
+    out.push((format!("exact {n}x{}", cap + 1), inst, z));
     out
 }
 
@@ -559,7 +569,7 @@ fn batch_memory_is_bounded_per_call_not_per_thread() {
     let regs = [RegKind::Shannon, RegKind::Gini, RegKind::Hard];
     let extras: Vec<Extras<f64>> = (0..6)
         .map(|k| Extras {
-            z: Some(z_for(large[k % 2].1.n(), k as u64)),
+            z: Some(z_for(large[k % 3].1.n(), k as u64)),
             samples: 0,
             seed: 0,
         })
@@ -571,7 +581,7 @@ fn batch_memory_is_bounded_per_call_not_per_thread() {
     };
     let mut items: Vec<BatchItem> = (0..6)
         .map(|k| BatchItem {
-            instance: &large[k % 2].1,
+            instance: &large[k % 3].1,
             regularizer: regs[k % 3],
             gamma: if regs[k % 3] == RegKind::Hard {
                 0.0

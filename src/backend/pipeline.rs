@@ -322,6 +322,9 @@ impl Workspace {
     }
 }
 
+/// Smallest table (cells) whose checkpointed segments are recomputed on a second thread.
+pub const PIPELINE_MIN_CELLS: usize = 1 << 18;
+
 struct PipelineJob<'a, 'b> {
     p: Problem<'a>,
     z: Option<&'b [f64]>,
@@ -456,7 +459,9 @@ impl Job for PipelineJob<'_, '_> {
             return (value, ydz, y, vjp);
         }
         let (q, qd) = (&mut ws.q, &mut ws.qd);
-        if self.threads == 1 && self.helpers >= 2 && n > k {
+        // A second thread pays once the segments take longer than starting it (a row of
+        // cells costs a few ns each; a thread start some tens of microseconds).
+        if self.threads == 1 && self.helpers >= 2 && n > k && n * cols >= PIPELINE_MIN_CELLS {
             reuse(q, 2 * k * cols, p.poison);
             reuse(
                 qd,
