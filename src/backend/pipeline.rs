@@ -1,7 +1,7 @@
 //! The single-instance calls: Algorithms 1-4 and sampling as separate calls, and the whole
 //! pipeline in one call ([`relax`]), with reusable tables ([`Workspace`]).
 
-use super::buffers::{alloc, reuse};
+use super::buffers::{Pages, alloc, reuse, with_prefault};
 use super::kernels::{KGini, KHard, KShannon, KTsallis, Kern, Params};
 use super::passes::{self, BackState, Checkpoints, Problem, Tangent, backward_pass, forward_pass};
 use super::plan::{Isa, Memory, Plan, auto_memory, segment_rows};
@@ -338,6 +338,14 @@ struct PipelineJob<'a, 'b> {
     ws: &'b mut Workspace,
 }
 
+impl PipelineJob<'_, '_> {
+    /// Whether a second thread may fault in fresh tables during the forward pass: rows on
+    /// one thread, and another thread allowed.
+    fn prefault(&self) -> bool {
+        self.threads == 1 && self.helpers >= 2
+    }
+}
+
 /// value, <y, z>, y, vjp; Q is left in the workspace when kept.
 type PipelineOut = (f64, f64, Vec<f64>, Vec<f64>);
 
@@ -350,21 +358,32 @@ impl Job for PipelineJob<'_, '_> {
         let mut vjp = vec![0.0; n];
         // Hard has dq = 0: its VJP is exactly zero, so no tangent is computed.
         let smooth_z = self.z.filter(|_| K::SMOOTH);
+        let prefault = self.prefault();
         let ws = self.ws;
         let compact = self.memory == Memory::Compact && smooth_z.is_some();
         if (self.memory == Memory::Full || self.memory == Memory::Compact) && !compact
             || self.keep_q
             || n == 0
         {
-            reuse(&mut ws.q, n * cols, p.poison);
-            reuse(
+            let fresh_q = reuse(&mut ws.q, n * cols, p.poison);
+            let fresh_qd = reuse(
                 &mut ws.qd,
                 if smooth_z.is_some() { n * cols } else { 0 },
                 p.poison,
             );
+            let mut pages = Vec::new();
+            if fresh_q {
+                pages.push(Pages::of(&ws.q));
+            }
+            if fresh_qd {
+                pages.push(Pages::of(&ws.qd));
+            }
             let tan = smooth_z.map(|z| Tangent { z, qd: &mut ws.qd });
-            let (value, ydz) =
-                forward_pass::<S, K>(s, p, (0, n), None, None, &mut ws.q, tan, None, self.threads);
+            let q = &mut ws.q;
+            let threads = self.threads;
+            let (value, ydz) = with_prefault(&pages, prefault, move || {
+                forward_pass::<S, K>(s, p, (0, n), None, None, q, tan, None, threads)
+            });
             if value == f64::NEG_INFINITY {
                 return (value, ydz, y, vjp);
             }
@@ -398,23 +417,32 @@ impl Job for PipelineJob<'_, '_> {
         );
         if compact {
             // Compact: Q stored whole, Qdot recomputed per segment from Vdot checkpoints.
-            reuse(&mut ws.q, n * cols, p.poison);
+            let fresh = reuse(&mut ws.q, n * cols, p.poison);
+            let pages = if fresh {
+                vec![Pages::of(&ws.q)]
+            } else {
+                vec![]
+            };
             let mut qd1 = alloc(cols, p.poison);
-            let (value, ydz) = forward_pass::<S, K>(
-                s,
-                p,
-                (0, n),
-                None,
-                None,
-                &mut ws.q,
-                smooth_z.map(|z| Tangent { z, qd: &mut qd1 }),
-                Some(Checkpoints {
-                    every: k,
-                    v: &mut ck_v,
-                    vd: Some(&mut ck_vd[..]),
-                }),
-                self.threads,
-            );
+            let (q, threads) = (&mut ws.q, self.threads);
+            let (ck_v_ref, ck_vd_ref) = (&mut ck_v, &mut ck_vd);
+            let (value, ydz) = with_prefault(&pages, prefault, || {
+                forward_pass::<S, K>(
+                    s,
+                    p,
+                    (0, n),
+                    None,
+                    None,
+                    q,
+                    smooth_z.map(|z| Tangent { z, qd: &mut qd1 }),
+                    Some(Checkpoints {
+                        every: k,
+                        v: ck_v_ref,
+                        vd: Some(&mut ck_vd_ref[..]),
+                    }),
+                    threads,
+                )
+            });
             drop(qd1);
             if value == f64::NEG_INFINITY {
                 return (value, ydz, y, vjp);

@@ -4,6 +4,9 @@
 use super::simd;
 use crate::error::{Result, invalid};
 
+/// Capacities per thread from which the `parallel` backend splits a single instance's rows.
+pub const PARALLEL_MIN_COLS: usize = 2048;
+
 /// Which implementation computes the f64 operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
@@ -16,7 +19,9 @@ pub enum Backend {
     Scalar,
     /// The fast kernels with the best instruction set of this CPU, one thread.
     Simd,
-    /// The SIMD kernels on all available cores.
+    /// The SIMD kernels on all available cores, [`Memory::Auto`]; unlike `Auto`, a single
+    /// instance is always split by capacity blocks once every thread gets
+    /// [`PARALLEL_MIN_COLS`] capacities.
     Parallel,
 }
 
@@ -59,7 +64,12 @@ impl Backend {
             Backend::Reference => None,
             Backend::Scalar => Some(Plan::new(Isa::Scalar, Par::Seq)),
             Backend::Simd => Some(Plan::new(Isa::detect(), Par::Seq)),
-            Backend::Parallel => Some(Plan::new(Isa::detect(), Par::available())),
+            Backend::Parallel => {
+                let mut plan = Plan::new(Isa::detect(), Par::available());
+                plan.memory = Memory::Auto;
+                plan.min_cols_per_thread = PARALLEL_MIN_COLS;
+                Some(plan)
+            }
             Backend::Auto => {
                 // Threads over a batch; a single instance stays on one thread: splitting
                 // rows costs one barrier per item row, which lost on the shared machine

@@ -84,8 +84,9 @@ fn time_it(min_reps: usize, min_secs: f64, mut f: impl FnMut()) -> f64 {
     times.iter().copied().fold(f64::INFINITY, f64::min)
 }
 
-/// The four timed operations.
-pub const OPS: [&str; 4] = ["forward", "marginals", "vjp", "pipeline"];
+/// The timed operations. `oneshot` is the whole pipeline as `relax` runs it: one batch
+/// call ([`backend::relax_batch`]) with fresh tables every time (no workspace kept).
+pub const OPS: [&str; 5] = ["forward", "marginals", "vjp", "pipeline", "oneshot"];
 
 /// How long each measurement runs: at least `reps` calls and `secs` seconds.
 #[derive(Debug, Clone, Copy)]
@@ -312,6 +313,31 @@ fn time_fast(
     let b0 = &batch[0].instance;
     let (n, cols) = (b0.n(), b0.capacity() + 1);
     let cells = (n * cols) as f64;
+    if op == "oneshot" {
+        let extras: Vec<Extras<f64>> = batch
+            .iter()
+            .map(|b| Extras {
+                z: Some(b.z.clone()),
+                samples: 0,
+                seed: 0,
+            })
+            .collect();
+        let items: Vec<backend::BatchItem> = batch
+            .iter()
+            .zip(&extras)
+            .map(|(b, e)| backend::BatchItem {
+                instance: &b.instance,
+                regularizer: reg,
+                gamma: g,
+                extras: e,
+            })
+            .collect();
+        let secs = time_it(t.reps, t.secs, || {
+            std::hint::black_box(backend::relax_batch(&items, plan));
+        });
+        let slots = backend::batch_schedule(&items, plan, backend::batch_budget(&items));
+        return Ok((secs, slots[0].bytes as f64 / cells));
+    }
     let bpc = match op {
         "forward" => pipeline_bytes(n, cols, false, Memory::Full) as f64 / cells,
         "marginals" => pipeline_bytes(n, cols, false, Memory::Full) as f64 / cells,
@@ -502,7 +528,8 @@ pub fn run(cfg: &Config, python: &[Value], sink: &mut dyn FnMut(Event)) -> crate
             for op in OPS {
                 let mut row: Vec<(String, Option<(f64, f64)>)> = Vec::new();
                 for be in BACKENDS {
-                    if !wanted(be) || (be == "checkpointed" && op != "pipeline") {
+                    if !wanted(be) || (be == "checkpointed" && op != "pipeline" && op != "oneshot")
+                    {
                         row.push((be.into(), None));
                         continue;
                     }
@@ -528,6 +555,10 @@ pub fn run(cfg: &Config, python: &[Value], sink: &mut dyn FnMut(Event)) -> crate
                             };
                             if be == "checkpointed" {
                                 plan.memory = Memory::Checkpointed;
+                            }
+                            if op == "oneshot" {
+                                // relax_batch spreads a batch itself.
+                                plan.par = Par::Threads(threads);
                             }
                             if let Some(m) = cfg.min_cols {
                                 plan.min_cols_per_thread = m;
