@@ -190,7 +190,17 @@ pub fn parse_line(line: usize, bytes: &[u8]) -> Line {
             };
         }
     };
-    match serde_json::from_str::<Value>(text.trim()) {
+    let parsed = serde_json::from_str::<Value>(text.trim()).or_else(|e| {
+        // Python's json module writes NaN, Infinity and -Infinity as bare tokens; read them
+        // as the strings "NaN", "Infinity", "-Infinity" so that the field that holds them is
+        // named in the answer (a request refuses them as non-finite; `validate` reports them
+        // as failed numbers).
+        match quote_non_finite(text) {
+            Some(fixed) => serde_json::from_str::<Value>(fixed.trim()).map_err(|_| e),
+            None => Err(e),
+        }
+    });
+    match parsed {
         Ok(value @ Value::Object(_)) => Line::Object { line, value },
         Ok(other) => Line::Bad {
             line,
@@ -203,16 +213,55 @@ pub fn parse_line(line: usize, bytes: &[u8]) -> Line {
         Err(e) => Line::Bad {
             line,
             id: Value::Null,
-            error: format!(
-                "line {line}: malformed JSON: {e}{}",
-                if text.contains("NaN") || text.contains("Infinity") {
-                    " (NaN and Infinity are not JSON numbers)"
-                } else {
-                    ""
-                }
-            ),
+            error: format!("line {line}: malformed JSON: {e}"),
         },
     }
+}
+
+/// `text` with the bare tokens `NaN`, `Infinity` and `-Infinity` outside string literals
+/// quoted, or `None` if there are none.
+pub fn quote_non_finite(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 16);
+    let (mut i, mut in_str, mut changed, mut last) = (0, false, false, 0);
+    while i < b.len() {
+        let c = b[i];
+        if in_str {
+            if c == b'\\' {
+                i += 2;
+                continue;
+            }
+            if c == b'"' {
+                in_str = false;
+            }
+            i += 1;
+            continue;
+        }
+        if c == b'"' {
+            in_str = true;
+            i += 1;
+            continue;
+        }
+        let token = [&b"-Infinity"[..], b"Infinity", b"NaN"]
+            .into_iter()
+            .find(|t| b[i..].starts_with(t));
+        if let Some(t) = token {
+            out.push_str(&text[last..i]);
+            out.push('"');
+            out.push_str(&text[i..i + t.len()]);
+            out.push('"');
+            i += t.len();
+            last = i;
+            changed = true;
+            continue;
+        }
+        i += 1;
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(&text[last..]);
+    Some(out)
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -408,6 +457,23 @@ mod tests {
         );
         assert!(matches!(&got[3], Line::Bad { line: 6, error, .. } if error.contains("malformed")));
         assert_eq!(got[4].id(), Value::from(3));
+    }
+
+    #[test]
+    fn python_non_finite_tokens_are_read_as_strings() {
+        let got = lines(
+            b"{\"id\":1,\"y\":[NaN,-Infinity,1,Infinity],\"s\":\"NaN\\\"x\"}\n",
+            100,
+        );
+        let Line::Object { value, .. } = &got[0] else {
+            panic!("{got:?}")
+        };
+        assert_eq!(
+            value["y"],
+            serde_json::json!(["NaN", "-Infinity", 1, "Infinity"])
+        );
+        assert_eq!(value["s"], "NaN\"x");
+        assert_eq!(quote_non_finite("{\"a\":1}"), None);
     }
 
     #[test]

@@ -164,7 +164,9 @@ fn bad_bytes_are_one_lines_error_and_the_next_line_is_read() {
     input.extend_from_slice(good_line("bom").as_bytes());
     input.extend_from_slice(b"\n\xff\xfe{\n");
     input.extend_from_slice(good_line("a").as_bytes());
-    input.extend_from_slice(b"\n{\"id\": 5, \"theta\": [NaN]}\n");
+    input.extend_from_slice(b"\n");
+    input.extend_from_slice(good_line("nan").replace("[1.0,", "[NaN,").as_bytes());
+    input.extend_from_slice(b"\n");
     input.extend_from_slice(&vec![b'x'; 100_000]);
     input.push(b'\n');
     input.extend_from_slice(good_line("b").as_bytes());
@@ -186,7 +188,11 @@ fn bad_bytes_are_one_lines_error_and_the_next_line_is_read() {
         assert!(v[0].get("error").is_none(), "{}", v[0]);
         assert!(error_of(&v[1]).contains("not valid UTF-8"), "{}", v[1]);
         assert_eq!(v[2]["id"], "a");
-        assert!(error_of(&v[3]).contains("NaN and Infinity are not JSON numbers"));
+        assert_eq!(
+            v[3]["id"], "nan",
+            "Python's NaN token keeps the line readable"
+        );
+        assert!(error_of(&v[3]).starts_with("theta[0]: must be"), "{}", v[3]);
         assert!(error_of(&v[4]).contains("cap of 1000 bytes"), "{}", v[4]);
         assert!(error_of(&v[4]).contains("--max-line-bytes"));
         assert_eq!(v[5]["id"], "b");
@@ -343,4 +349,75 @@ fn a_fatal_read_error_ends_the_command_once() {
         assert!(out.iter().all(|l| !l.contains("\"id\"")), "{cmd}: {out:?}");
         assert_eq!(err.matches("diffknap").count(), 1, "{cmd}: {err}");
     }
+}
+
+/// Python's json writes NaN, Infinity and -Infinity: validate reads them and reports each as
+/// a failed number naming the field and index (it said "malformed JSON" with no id).
+#[test]
+fn validate_reports_python_non_finite_answers_as_failed_numbers() {
+    let line = good_line("py");
+    let truth = json_lines(&run(&["relax"], format!("{line}\n").as_bytes()).1)[0].clone();
+    let y: Vec<String> = truth["y"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, x)| match i {
+            1 => "NaN".to_string(),
+            3 => "-Infinity".to_string(),
+            _ => x.to_string(),
+        })
+        .collect();
+    let text = format!(
+        "{},\"value\":{},\"y\":[{}]}}\n",
+        line.trim_end_matches('}'),
+        truth["value"],
+        y.join(",")
+    );
+    let (code, out, _) = run(&["validate", "--json"], text.as_bytes());
+    assert_eq!(code, 1);
+    let v = json_lines(&out);
+    assert_eq!(v[0]["id"], "py");
+    assert_eq!(v[0]["verdict"], "fail");
+    assert_eq!(v[0]["fields"]["y"]["nonfinite"], 2);
+    assert_eq!(v[0]["fields"]["y"]["first_nonfinite"], 1);
+    assert_eq!(v[0]["fields"]["value"]["pass"], true);
+    assert_eq!(v[1]["summary"]["nonfinite"], 2);
+    let (_, table, _) = run(&["validate"], text.as_bytes());
+    let table = table.join("\n");
+    assert!(table.contains("2 not finite, first at index 1"), "{table}");
+    assert!(
+        table.contains("2 answer numbers were NaN or infinite"),
+        "{table}"
+    );
+}
+
+/// At tiny true values the old summary read "worst y: 8.70e15 ulps ... verdict: PASS"; the
+/// summary's unit is now the field's scale, so a pass never shows an astronomical count.
+#[test]
+fn validate_summary_units_stay_meaningful_at_tiny_truths() {
+    // A top-k instance where one item is almost surely out: its y is about e^-200.
+    let line = json!({"id": "tiny", "constraint": "top_k", "regularizer": "shannon",
+                      "gamma": 0.01, "k": 1, "theta": [1.0, -1.0]});
+    let truth = json_lines(&run(&["relax"], format!("{line}\n").as_bytes()).1)[0].clone();
+    let mut ans = line.clone();
+    ans["value"] = truth["value"].clone();
+    // The tiny entry answered as 1e-17 (a harmless absolute error).
+    ans["y"] = json!([truth["y"][0], 1e-17]);
+    let (code, out, _) = run(&["validate", "--json"], format!("{ans}\n").as_bytes());
+    let v = json_lines(&out);
+    assert_eq!(code, 0, "{out:?}");
+    let y = &v[0]["fields"]["y"];
+    assert!(
+        y["max_ulps"].as_f64().unwrap() > 1e50,
+        "per-entry ulps at the tiny truth: {y}"
+    );
+    let s = v[1]["summary"]["worst"]["y"]["max_scale_ulps"]
+        .as_f64()
+        .unwrap();
+    assert!(s < 1e3, "scale ulps {s}");
+    let f = v[1]["summary"]["worst"]["y"]["max_tol_frac"]
+        .as_f64()
+        .unwrap();
+    assert!(f <= 1.0 && f > 0.0, "{f}");
 }

@@ -6,6 +6,7 @@ mod certified;
 mod cli;
 mod common;
 mod fuzz_replay;
+mod harness;
 mod hostile;
 mod ilp;
 mod num;
