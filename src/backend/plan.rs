@@ -11,7 +11,9 @@ pub const PARALLEL_MIN_COLS: usize = 2048;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
     /// The fastest correct one measured on a shared machine: the SIMD kernels, batches
-    /// spread over all cores, a single instance on one core, [`Memory::Auto`].
+    /// spread over all cores on rayon, a single instance's rows on one core (a second core
+    /// recomputes its checkpointed segments and faults in its fresh tables),
+    /// [`Memory::Auto`].
     Auto,
     /// The generic reference DP ([`crate::ops::relax_f64`]).
     Reference,
@@ -71,9 +73,10 @@ impl Backend {
                 Some(plan)
             }
             Backend::Auto => {
-                // Threads over a batch; a single instance stays on one thread: splitting
-                // rows costs one barrier per item row, which lost on the shared machine
-                // this was measured on (docs/benchmarks.md). Use `parallel` to split.
+                // Threads over a batch; a single instance's rows stay on one thread:
+                // splitting them costs one barrier per item row, which lost to one core in
+                // every side-by-side run on the shared machine this was measured on
+                // (docs/benchmarks.md, 2026-11-21 and 2026-12-02). Use `parallel` to split.
                 let mut plan = Plan::new(Isa::detect(), Par::available());
                 plan.memory = Memory::Auto;
                 plan.min_cols_per_thread = usize::MAX;
