@@ -195,3 +195,81 @@ Locate Sparsity.gini_marginals_sparse.
 Print Assumptions Sparsity.gini_marginals_sparse.
 Locate Sparsity.tsallis_marginals_sparse.
 Print Assumptions Sparsity.tsallis_marginals_sparse.
+
+From DiffKnap Require Import Link.
+Locate Link.shannon_table_link.
+Print Assumptions Link.shannon_table_link.
+Locate Link.shannon_dp_marginals_are_gibbs.
+Print Assumptions Link.shannon_dp_marginals_are_gibbs.
+Locate Link.shannon_dp_gradient_is_marginal.
+Print Assumptions Link.shannon_dp_gradient_is_marginal.
+
+From DiffKnap Require Import GiniTsallis.
+Locate GiniTsallis.dp_convex.
+Print Assumptions GiniTsallis.dp_convex.
+Locate GiniTsallis.gini_value_convex.
+Print Assumptions GiniTsallis.gini_value_convex.
+Locate GiniTsallis.tsallis_value_convex.
+Print Assumptions GiniTsallis.tsallis_value_convex.
+Locate GiniTsallis.tsallis_not_permutation_invariant.
+Print Assumptions GiniTsallis.tsallis_not_permutation_invariant.
+Locate GiniTsallis.hsel_optimal.
+Print Assumptions GiniTsallis.hsel_optimal.
+Locate GiniTsallis.gini_marginals_hard_indicator.
+Print Assumptions GiniTsallis.gini_marginals_hard_indicator.
+Locate GiniTsallis.tsallis_marginals_hard_indicator.
+Print Assumptions GiniTsallis.tsallis_marginals_hard_indicator.
+
+From DiffKnap Require Import GTDerivative.
+Locate GTDerivative.gini_phi_derivative.
+Print Assumptions GTDerivative.gini_phi_derivative.
+Locate GTDerivative.tsallis_phi_derivative.
+Print Assumptions GTDerivative.tsallis_phi_derivative.
+Locate GTDerivative.dp_gradient.
+Print Assumptions GTDerivative.dp_gradient.
+Locate GTDerivative.gini_gradient_is_marginal.
+Print Assumptions GTDerivative.gini_gradient_is_marginal.
+Locate GTDerivative.tsallis_gradient_is_marginal.
+Print Assumptions GTDerivative.tsallis_gradient_is_marginal.
+Locate GTDerivative.gini_q_derivative_interior.
+Print Assumptions GTDerivative.gini_q_derivative_interior.
+Locate GTDerivative.gini_q_derivative_sparse.
+Print Assumptions GTDerivative.gini_q_derivative_sparse.
+Locate GTDerivative.tsallis_q_derivative_interior.
+Print Assumptions GTDerivative.tsallis_q_derivative_interior.
+Locate GTDerivative.tsallis_q_derivative_sparse.
+Print Assumptions GTDerivative.tsallis_q_derivative_sparse.
+
+From DiffKnap Require Import Certificate.
+Locate Certificate.fk_is_dual.
+Print Assumptions Certificate.fk_is_dual.
+Locate Certificate.certificate_bound.
+Print Assumptions Certificate.certificate_bound.
+Locate Certificate.greedy_max_half.
+Print Assumptions Certificate.greedy_max_half.
+
+From DiffKnap Require Import DPError.
+Locate DPError.smax_lip.
+Print Assumptions DPError.smax_lip.
+Locate DPError.gini_lip.
+Print Assumptions DPError.gini_lip.
+Locate DPError.tsallis_lip.
+Print Assumptions DPError.tsallis_lip.
+Locate DPError.dp_error.
+Print Assumptions DPError.dp_error.
+Locate DPError.shannon_kernel_cell.
+Print Assumptions DPError.shannon_kernel_cell.
+Locate DPError.shannon_reference_cell.
+Print Assumptions DPError.shannon_reference_cell.
+Locate DPError.shannon_kernel_dp_error.
+Print Assumptions DPError.shannon_kernel_dp_error.
+Locate DPError.shannon_reference_dp_error.
+Print Assumptions DPError.shannon_reference_dp_error.
+Locate DPError.hard_dp_error.
+Print Assumptions DPError.hard_dp_error.
+
+From DiffKnap Require Import Sviridenko.
+Locate Sviridenko.completion_good.
+Print Assumptions Sviridenko.completion_good.
+Locate Sviridenko.sviridenko_ratio.
+Print Assumptions Sviridenko.sviridenko_ratio.

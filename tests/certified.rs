@@ -546,8 +546,10 @@ fn f64_reference_is_within_a_few_ulps_of_the_enclosure() {
 }
 
 /// The f64 two-way log-sum-exp of the reference shannon smax,
-/// `max(s,p) + gamma ln_1p(exp(-|p-s|/gamma))`, is within 4 * 2^-53 * (|max(s,p)| + gamma ln 2)
-/// of the certified value (the bound whose proof is written separately).
+/// `max(s,p) + gamma ln_1p(exp(-|p-s|/gamma))`, is within the bound proved for it in
+/// `proofs/DPError.v` (`shannon_reference_cell`, with std exp and ln_1p within 4 ulp):
+/// `2^-53 (|max(s,p)| + 20 gamma) + 22 2^-1075 (1 + gamma)`, from
+/// `diffknap::error_bound::shannon_cell_bound`.
 #[test]
 fn lse_error_bound_holds() {
     let mut rng = diffknap::rng::Rng::seed(2026);
@@ -572,7 +574,12 @@ fn lse_error_bound_holds() {
         );
         let dist = certified::distance(&vc, &rat(v)).unwrap();
         let width = vc.width().unwrap();
-        let bound = rat(4.0 * U) * (rat(s.max(p).abs()) + rat(gamma) * rat(std::f64::consts::LN_2));
+        let bound = rat(diffknap::error_bound::shannon_cell_bound(
+            diffknap::error_bound::Evaluation::Reference,
+            s.max(p),
+            gamma,
+        )
+        .unwrap());
         // |v - truth| <= dist + width; the width is below 2^-190 relative.
         assert!(
             dist.clone() + width <= bound,

@@ -7,12 +7,15 @@
 
 use std::cmp::Ordering;
 
-use diffknap::submod::cli::{Options, cli_main, parse_args, process_line};
+use diffknap::progress::{NoProgress, Recorder};
+use diffknap::submod::cli::{cli_main, parse_args, process_line};
 use diffknap::submod::continuous::{
     ContinuousGreedyOptions, MAX_EXTENSION_EVALUATIONS, continuous_greedy, continuous_greedy_with,
     fractional_point, integral_part, query_bounds,
 };
-use diffknap::submod::ene_nguyen::{EneNguyenOptions, ene_nguyen_with};
+use diffknap::submod::ene_nguyen::{
+    EneNguyenOptions, ene_nguyen_leaves, ene_nguyen_with, round_leaf,
+};
 use diffknap::submod::enumeration::{enumeration, sviridenko, threshold_enumeration};
 use diffknap::submod::functions::{
     BipartiteInfluence, BudgetAdditive, Concave, ConcaveOverModular, ExplicitTable,
@@ -27,9 +30,12 @@ use diffknap::submod::multilinear::{
 use diffknap::submod::opt::{
     brute_force, certificate, ilp_coverage, ilp_facility_location, nemhauser_wolsey,
 };
-use diffknap::submod::rounding::{is_fractional, pair_round, pair_step, pick_pair};
+use diffknap::submod::request::{Algorithm, Options, answer, estimate};
+use diffknap::submod::rounding::{
+    Coin, is_fractional, mass_round, mass_step, pair_round, pair_step, pick_pair,
+};
 use diffknap::submod::validate::check_function;
-use diffknap::submod::{Field, Knapsack, SetFunction, SplitMix64, Value};
+use diffknap::submod::{Field, Knapsack, Rng, SetFunction, Value};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use proptest::prelude::*;
@@ -185,7 +191,7 @@ proptest! {
         seed in any::<u64>(),
         budget in 0i64..=30,
     ) {
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = Rng::seed(seed);
         let f = BudgetAdditive::new(w.iter().map(|&x| x as i128).collect(), cap as i128).unwrap();
         let costs = (0..w.len()).map(|_| 1 + rng.below(10) as i128).collect();
         let k = Knapsack::new(costs, budget as i128).unwrap();
@@ -209,17 +215,17 @@ proptest! {
     /// reproduce naive greedy there too.
     #[test]
     fn lazy_matches_naive_in_f64(seed in any::<u64>(), n in 1usize..60, m in 1usize..40) {
-        let mut rng = SplitMix64::new(seed);
-        let values: Vec<Vec<f64>> = (0..n).map(|_| (0..m).map(|_| rng.next_f64()).collect()).collect();
-        let costs: Vec<f64> = (0..n).map(|_| 0.5 + 3.0 * rng.next_f64()).collect();
-        let k = Knapsack::new(costs, 1.0 + 10.0 * rng.next_f64()).unwrap();
+        let mut rng = Rng::seed(seed);
+        let values: Vec<Vec<f64>> = (0..n).map(|_| (0..m).map(|_| rng.uniform()).collect()).collect();
+        let costs: Vec<f64> = (0..n).map(|_| 0.5 + 3.0 * rng.uniform()).collect();
+        let k = Knapsack::new(costs, 1.0 + 10.0 * rng.uniform()).unwrap();
         let f = FacilityLocation::new(values).unwrap();
         let a = density_greedy(&f, &k).unwrap();
         let b = lazy_density_greedy(&f, &k).unwrap();
         prop_assert_eq!(&a.set, &b.set);
         prop_assert!(b.queries <= a.queries);
         let sets: Vec<Vec<usize>> = (0..n).map(|_| (0..4).map(|_| rng.below(m as u64) as usize).collect()).collect();
-        let g = WeightedCoverage::new(sets, (0..m).map(|_| rng.next_f64()).collect()).unwrap();
+        let g = WeightedCoverage::new(sets, (0..m).map(|_| rng.uniform()).collect()).unwrap();
         let a = density_greedy(&g, &k).unwrap();
         let b = lazy_density_greedy(&g, &k).unwrap();
         prop_assert_eq!(&a.set, &b.set);
@@ -320,7 +326,7 @@ proptest! {
 
     #[test]
     fn generated_functions_are_monotone_submodular(d in coverage_data(8), e in facility_data(8), seed in any::<u64>()) {
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = Rng::seed(seed);
         let (f, _) = d.build::<i128>();
         prop_assert_eq!(check_function(&f, 50, 0.0, &mut rng), Ok(()));
         let (g, _) = e.build::<i128>();
@@ -339,7 +345,7 @@ proptest! {
 
 #[test]
 fn sampled_validation_above_ten_items() {
-    let mut rng = SplitMix64::new(3);
+    let mut rng = Rng::seed(3);
     let sets: Vec<Vec<usize>> = (0..14).map(|i| vec![i % 5, (i * 7) % 11]).collect();
     let f = WeightedCoverage::new(sets, vec![1i128; 11]).unwrap();
     assert_eq!(check_function(&f, 200, 0.0, &mut rng), Ok(()));
@@ -355,7 +361,7 @@ fn sampled_validation_above_ten_items() {
 
 // ---------------------------------------------------------------- multilinear extension
 
-fn random_point(n: usize, rng: &mut SplitMix64) -> Vec<BigRational> {
+fn random_point(n: usize, rng: &mut Rng) -> Vec<BigRational> {
     (0..n)
         .map(|_| match rng.below(4) {
             0 => rat(0, 1),
@@ -370,7 +376,7 @@ proptest! {
 
     #[test]
     fn multilinear_closed_forms_match_enumeration(d in coverage_data(7), e in facility_data(7), seed in any::<u64>()) {
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = Rng::seed(seed);
         let (f, _) = d.build::<BigRational>();
         let x = random_point(f.ground_size(), &mut rng);
         prop_assert_eq!(f.multilinear(&x), multilinear_by_enumeration(&f, &x).unwrap());
@@ -404,7 +410,7 @@ proptest! {
 
 #[test]
 fn sampled_multilinear_within_hoeffding_bound() {
-    let mut rng = SplitMix64::new(11);
+    let mut rng = Rng::seed(11);
     let sets: Vec<Vec<usize>> = (0..8).map(|i| vec![i % 4, (i * 3) % 7, 7]).collect();
     let f = WeightedCoverage::new(sets, (1..=8).map(|w| w as f64).collect()).unwrap();
     let x: Vec<f64> = (0..8).map(|i| (i as f64 + 1.0) / 10.0).collect();
@@ -456,7 +462,7 @@ proptest! {
 
     #[test]
     fn pair_rounding_preserves_cost_and_mean(d in coverage_data(6), e in facility_data(6), seed in any::<u64>()) {
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = Rng::seed(seed);
         let (f, _) = d.build::<BigRational>();
         let (g, _) = e.build::<BigRational>();
         for n in [f.ground_size(), g.ground_size()] {
@@ -567,7 +573,7 @@ proptest! {
         for (eps, eps_r) in [(0.5, rat(1, 2)), (0.1, rat(1, 10))] {
             let opts = ContinuousGreedyOptions::new(eps).unwrap();
             let bound = (rat(ONE_MINUS_INV_E_NUM as i64, GIGA as i64) - eps_r) * to_rat(&opt.value);
-            let mut rng = SplitMix64::new(seed);
+            let mut rng = Rng::seed(seed);
             let s = continuous_greedy(&f, &k, eps, &mut rng).unwrap();
             // Feasible, honest, at most OPT.
             prop_assert!(k.is_feasible(&s.set));
@@ -705,7 +711,7 @@ proptest! {
         // Sparse instances have zero-value seeds (T = 1 then) and items above the budget.
         let (f, k) = if use_sparse { sparse.build::<BigRational>() } else { dense.build::<BigRational>() };
         let n = f.ground_size();
-        let mut rng = SplitMix64::new(pick);
+        let mut rng = Rng::seed(pick);
         for g in 1..=3usize.min(n) {
             // A random feasible seed of size g, if the first draw is feasible.
             let mut seed: Vec<usize> = Vec::new();
@@ -748,13 +754,13 @@ proptest! {
     fn extension_backends_agree_inside_algorithms(d in dense_coverage_data(6), seed in any::<u64>()) {
         let (f, k) = d.build::<BigRational>();
         let t = ByEnumeration(ExplicitTable::from_function(&f).unwrap());
-        let a = continuous_greedy(&f, &k, 0.5, &mut SplitMix64::new(seed)).unwrap();
-        let b = continuous_greedy(&t, &k, 0.5, &mut SplitMix64::new(seed)).unwrap();
+        let a = continuous_greedy(&f, &k, 0.5, &mut Rng::seed(seed)).unwrap();
+        let b = continuous_greedy(&t, &k, 0.5, &mut Rng::seed(seed)).unwrap();
         prop_assert_eq!(&a, &b);
         let mut o = EneNguyenOptions::new(0.5).unwrap();
         o.large_guesses = 1;
-        let a = ene_nguyen_with(&f, &k, o, &mut SplitMix64::new(seed)).unwrap();
-        let b = ene_nguyen_with(&t, &k, o, &mut SplitMix64::new(seed)).unwrap();
+        let a = ene_nguyen_with(&f, &k, o, &mut Rng::seed(seed)).unwrap();
+        let b = ene_nguyen_with(&t, &k, o, &mut Rng::seed(seed)).unwrap();
         prop_assert_eq!(&a, &b);
     }
 }
@@ -763,7 +769,7 @@ proptest! {
 fn continuous_greedy_refuses_huge_requests() {
     let f = Modular::new(vec![1.0f64; 400]).unwrap();
     let k = Knapsack::new(vec![1.0; 400], 10.0).unwrap();
-    let mut rng = SplitMix64::new(0);
+    let mut rng = Rng::seed(0);
     assert!(continuous_greedy(&f, &k, 0.1, &mut rng).is_err());
     assert!(continuous_greedy(&f, &k, 1.5, &mut rng).is_err());
 }
@@ -792,7 +798,7 @@ fn continuous_greedy_bounds_and_options_by_hand() {
     // Invalid options are typed errors naming the parameter, before any work.
     let f = Modular::new(vec![rat(1, 1), rat(2, 1)]).unwrap();
     let k = Knapsack::new(vec![rat(1, 1), rat(1, 1)], rat(1, 1)).unwrap();
-    let mut rng = SplitMix64::new(1);
+    let mut rng = Rng::seed(1);
     for (opts, name) in [
         (o(0.0, 1, None), "epsilon"),
         (o(1.0, 1, None), "epsilon"),
@@ -872,7 +878,7 @@ proptest! {
         let (f, k) = d.build::<BigRational>();
         let mut o = EneNguyenOptions::new(0.5).unwrap();
         o.large_guesses = 1;
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = Rng::seed(seed);
         let s = ene_nguyen_with(&f, &k, o, &mut rng).unwrap();
         prop_assert!(k.is_feasible(&s.set));
         prop_assert_eq!(f.value(&s.set), s.value.clone());
@@ -895,7 +901,7 @@ proptest! {
         let (f, k) = d.build::<BigRational>();
         let o = EneNguyenOptions::new(0.5).unwrap();
         prop_assert_eq!(o.large_guesses, 8);
-        let s = ene_nguyen_with(&f, &k, o, &mut SplitMix64::new(seed)).unwrap();
+        let s = ene_nguyen_with(&f, &k, o, &mut Rng::seed(seed)).unwrap();
         prop_assert!(k.is_feasible(&s.set));
         prop_assert_eq!(f.value(&s.set), s.value.clone());
         prop_assert!(s.value <= to_rat(&opt));
@@ -916,7 +922,7 @@ fn ene_nguyen_faithful_parameters_run_on_tiny_instances_and_refuse_large_ones() 
     let opt = brute_force(&f, &k).unwrap().value;
     let o = EneNguyenOptions::new(0.5).unwrap();
     assert_eq!(o.large_guesses, 8);
-    let mut rng = SplitMix64::new(5);
+    let mut rng = Rng::seed(5);
     let s = ene_nguyen_with(&f, &k, o, &mut rng).unwrap();
     assert!(k.is_feasible(&s.set));
     assert!(s.value >= (rat(ONE_MINUS_INV_E_NUM as i64, GIGA as i64) - rat(1, 2)) * opt);
@@ -968,7 +974,7 @@ proptest! {
 
     #[test]
     fn certificate_bounds_opt(d in coverage_data(9), e in facility_data(9), seed in any::<u64>()) {
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = Rng::seed(seed);
         let (f, k) = d.build::<i128>();
         let opt = brute_force(&f, &k).unwrap().value;
         let s: Vec<usize> = (0..f.ground_size()).filter(|_| rng.below(2) == 1).collect();
@@ -990,7 +996,7 @@ fn opts(alg: &str, opt: bool) -> Options {
     if opt {
         args.push("--opt".into());
     }
-    parse_args(&args).unwrap().unwrap()
+    parse_args(&args).unwrap().unwrap().options
 }
 
 #[test]
@@ -1222,7 +1228,7 @@ fn cli_float_kinds_are_finite() {
 #[test]
 fn cli_survives_random_lines() {
     use serde_json::{Value as J, json};
-    let mut rng = SplitMix64::new(99);
+    let mut rng = Rng::seed(99);
     let nums = [
         json!(0),
         json!(1),
@@ -1237,7 +1243,7 @@ fn cli_survives_random_lines() {
         json!("x"),
         json!(null),
     ];
-    let mut num = |rng: &mut SplitMix64| nums[rng.below(nums.len() as u64) as usize].clone();
+    let mut num = |rng: &mut Rng| nums[rng.below(nums.len() as u64) as usize].clone();
     let algs = [
         "density_greedy",
         "lazy_density_greedy",
@@ -1252,7 +1258,7 @@ fn cli_survives_random_lines() {
     ];
     for i in 0..300 {
         let n = rng.below(6) as usize;
-        let len = |rng: &mut SplitMix64, k: usize| if rng.below(10) == 0 { k + 1 } else { k };
+        let len = |rng: &mut Rng, k: usize| if rng.below(10) == 0 { k + 1 } else { k };
         let kind = [
             "coverage",
             "facility_location",
@@ -1265,10 +1271,9 @@ fn cli_survives_random_lines() {
         ][rng.below(8) as usize];
         let mut f = serde_json::Map::new();
         f.insert("kind".into(), json!(kind));
-        let row = |rng: &mut SplitMix64,
-                   num: &mut dyn FnMut(&mut SplitMix64) -> J,
-                   k: usize|
-         -> J { J::Array((0..k).map(|_| num(rng)).collect()) };
+        let row = |rng: &mut Rng, num: &mut dyn FnMut(&mut Rng) -> J, k: usize| -> J {
+            J::Array((0..k).map(|_| num(rng)).collect())
+        };
         match kind {
             "coverage" => {
                 let sets: Vec<Vec<u64>> = (0..n)
@@ -1417,7 +1422,7 @@ fn ene_nguyen_parameters_by_hand() {
                     large_guesses,
                     max_nodes: 1_000_000,
                 };
-                ene_nguyen_with(&f, &k, opts, &mut SplitMix64::new(3))
+                ene_nguyen_with(&f, &k, opts, &mut Rng::seed(3))
             })
             .unwrap()
             .join()
@@ -1436,7 +1441,8 @@ fn ene_nguyen_parameters_by_hand() {
     assert_eq!((s.set, s.value), (vec![], rat(0, 1)));
     assert!(matches!(run(0.5, 1000), Err(SubmodError::TooLarge(_))));
     // With t = 1, the single path has (t + 1) P = 4 levels, i.e. 5 nodes with the leaf: a node
-    // budget of 5 suffices, 4 does not.
+    // budget of 5 suffices, 4 does not (refused before the search by the node estimate, which
+    // is exact here: no item can ever be picked, so every level has one child).
     let f = Modular::new(vec![rat(1, 1)]).unwrap();
     let k = Knapsack::new(vec![rat(3, 1)], rat(1, 1)).unwrap();
     let nodes = |max_nodes| {
@@ -1445,10 +1451,18 @@ fn ene_nguyen_parameters_by_hand() {
             large_guesses: 1,
             max_nodes,
         };
-        ene_nguyen_with(&f, &k, opts, &mut SplitMix64::new(3))
+        ene_nguyen_with(&f, &k, opts, &mut Rng::seed(3))
     };
     assert!(nodes(5).is_ok());
-    assert!(matches!(nodes(4), Err(SubmodError::TooLarge(_))));
+    match nodes(4) {
+        Err(SubmodError::Limit {
+            limit,
+            estimate,
+            budget,
+            ..
+        }) => assert_eq!((limit.as_str(), estimate, budget), ("max_nodes", 5, 4)),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
@@ -1463,7 +1477,7 @@ fn ene_nguyen_small_value_phase_by_hand() {
         large_guesses: 0,
         max_nodes: 1000,
     };
-    let s = ene_nguyen_with(&f, &k, opts, &mut SplitMix64::new(9)).unwrap();
+    let s = ene_nguyen_with(&f, &k, opts, &mut Rng::seed(9)).unwrap();
     assert_eq!((s.set.clone(), s.value.clone()), (vec![0], rat(1, 1)));
     // Extension evaluations, level by level (each greedy round evaluates F(y) once and
     // F(y + e) for every small item with x_e = y_e = 0 that fits; item 2's gain is 0, so it
@@ -1737,7 +1751,7 @@ fn sampled_extension_by_hand() {
     // half_width = 5 sqrt(ln(2 / delta) / (2 samples)).
     let f = Modular::new(vec![1.0f64, 2.0, 4.0]).unwrap();
     let x = [0.5, 0.0, 1.0];
-    let mut rng = SplitMix64::new(17);
+    let mut rng = Rng::seed(17);
     let est = multilinear_sampled(&f, &x, 2000, 0.5, &mut rng).unwrap();
     let hw = 5.0 * (4f64.ln() / 4000.0).sqrt();
     assert!((est.half_width - hw).abs() <= 1e-12, "{est:?} vs {hw}");
@@ -1766,7 +1780,7 @@ fn ene_nguyen_large_value_phase_by_hand() {
     // Extension evaluations in search order (a large level evaluates F(x) and F(x or e) for
     // the item if a step of it fits; a small level evaluates F(y) once and finds no item):
     //   L0 x=0: 2 -> L1 x=1/2: 1 -> L2 x=1/2: 2 -> L3 x=1: 1 (leaf {0}, value 1)
-    //                                            -> L3 x=1/2: 1 (leaf {}, after dropping it)
+    //                                            -> L3 x=1/2: 1 (leaf {0} or {}, 1/2 each)
     //          -> L1 x=0: 1 -> L2 x=0: 2 -> L3 x=1/2 already seen at that depth
     //                                    -> L3 x=0: 1 (leaf {})
     // Total 11; the best leaf is {0}.
@@ -1777,7 +1791,782 @@ fn ene_nguyen_large_value_phase_by_hand() {
         large_guesses: 1,
         max_nodes: 1000,
     };
-    let s = ene_nguyen_with(&f, &k, opts, &mut SplitMix64::new(5)).unwrap();
+    let s = ene_nguyen_with(&f, &k, opts, &mut Rng::seed(5)).unwrap();
     assert_eq!((s.set.clone(), s.value.clone()), (vec![0], rat(1, 1)));
     assert_eq!(s.extension_queries, 11);
+}
+
+// ---------------------------------------------------------------- Ene-Nguyen rounding (issue 16)
+
+/// A random source that follows a scripted path of choices and records the probability of
+/// the path; [`law`] uses it to enumerate every outcome of a randomised computation with its
+/// exact probability (depth-first over the tree of choices).
+struct Script {
+    path: Vec<bool>,
+    at: usize,
+    prob: BigRational,
+}
+
+impl Coin<BigRational> for Script {
+    fn flip(&mut self, p: &BigRational) -> bool {
+        assert!(*p >= rat(0, 1) && *p <= rat(1, 1), "probability {p}");
+        if self.at == self.path.len() {
+            self.path.push(true);
+        }
+        let b = self.path[self.at];
+        self.at += 1;
+        self.prob = &self.prob * if b { p.clone() } else { rat(1, 1) - p };
+        b
+    }
+}
+
+/// Every outcome of `run` (a function of its random choices only) with its probability;
+/// outcomes of probability zero are left out. The probabilities sum to 1 (asserted).
+fn law<T>(mut run: impl FnMut(&mut Script) -> T) -> Vec<(BigRational, T)> {
+    let mut out = Vec::new();
+    let mut path: Vec<bool> = Vec::new();
+    loop {
+        let mut s = Script {
+            path,
+            at: 0,
+            prob: rat(1, 1),
+        };
+        let t = run(&mut s);
+        assert_eq!(s.at, s.path.len(), "a scripted choice was not used");
+        if s.prob > rat(0, 1) {
+            out.push((s.prob.clone(), t));
+        }
+        path = s.path;
+        while path.last() == Some(&false) {
+            path.pop();
+        }
+        match path.last_mut() {
+            None => break,
+            Some(b) => *b = false,
+        }
+    }
+    let total: BigRational = out.iter().map(|(p, _)| p.clone()).sum();
+    assert_eq!(total, rat(1, 1));
+    out
+}
+
+/// `E[max_l X_l]` for independent discrete `X_l` given by their laws:
+/// `sum_v v (P(max <= v) - P(max < v))`, `P(max <= v) = prod_l P(X_l <= v)`.
+fn expected_max(laws: &[Vec<(BigRational, BigRational)>]) -> BigRational {
+    let mut values: Vec<BigRational> = laws
+        .iter()
+        .flat_map(|l| l.iter().map(|(_, v)| v.clone()))
+        .collect();
+    values.sort();
+    values.dedup();
+    let mut e = rat(0, 1);
+    let mut below = rat(0, 1);
+    for v in values {
+        let cdf: BigRational = laws
+            .iter()
+            .map(|l| {
+                l.iter()
+                    .filter(|(_, x)| *x <= v)
+                    .map(|(p, _)| p.clone())
+                    .sum::<BigRational>()
+            })
+            .product();
+        e += &v * (&cdf - &below);
+        below = cdf;
+    }
+    e
+}
+
+/// The exact expected value of `ene_nguyen_with`'s answer: the leaves are rounded
+/// independently and the best rounded leaf is returned, so it is `E[max over leaves]`.
+fn ene_nguyen_expectation<F: Multilinear<Value = BigRational>>(
+    f: &F,
+    k: &Knapsack<BigRational>,
+    o: EneNguyenOptions,
+) -> BigRational {
+    let mut leaves = ene_nguyen_leaves(f, k, o).unwrap();
+    leaves.sort();
+    leaves.dedup();
+    let mut laws: Vec<Vec<(BigRational, BigRational)>> = leaves
+        .iter()
+        .map(|x| {
+            law(|s| {
+                let set = round_leaf(x, k, s);
+                assert!(k.is_feasible(&set));
+                f.value(&set)
+            })
+        })
+        .collect();
+    // A leaf whose law is a point mass below another leaf's minimum cannot change the max.
+    let floor = laws
+        .iter()
+        .map(|l| l.iter().map(|(_, v)| v.clone()).min().unwrap())
+        .max()
+        .unwrap_or(rat(0, 1));
+    laws.retain(|l| l.iter().any(|(_, v)| *v > floor));
+    if laws.is_empty() {
+        return floor;
+    }
+    laws.push(vec![(rat(1, 1), floor)]);
+    expected_max(&laws)
+}
+
+/// The mass-preserving rounding on random points: exact law by enumeration of its random
+/// choices; mean kept, `E[F]` not decreased, outcomes integral, and the prefix property
+/// (sorted by cost, decreasing, ties by index, each prefix mass is the floor or the ceiling
+/// of that of `x`), hence the Abel-sum cost bound. Written without the library's code.
+fn check_mass_rounding(
+    x: &[BigRational],
+    costs: &[BigRational],
+    f: &WeightedCoverage<BigRational>,
+) {
+    let n = x.len();
+    let outcomes = law(|s| {
+        let mut y = x.to_vec();
+        mass_round(&mut y, costs, s);
+        y
+    });
+    for i in 0..n {
+        let mean: BigRational = outcomes.iter().map(|(p, y)| p * &y[i]).sum();
+        assert_eq!(mean, x[i], "coordinate {i}");
+    }
+    let ef: BigRational = outcomes.iter().map(|(p, y)| p * f.multilinear(y)).sum();
+    assert!(ef >= f.multilinear(x), "E[F] decreased");
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&i, &j| costs[j].cmp(&costs[i]).then(i.cmp(&j)));
+    let floor = |v: &BigRational| v.floor();
+    let ceil = |v: &BigRational| v.ceil();
+    // The Abel-sum bound: sum_k (c_k - c_{k+1}) ceil(X_k).
+    let mut bound = rat(0, 1);
+    let mut mass = rat(0, 1);
+    for (k, &i) in order.iter().enumerate() {
+        mass += &x[i];
+        let next = order.get(k + 1).map_or(rat(0, 1), |&j| costs[j].clone());
+        bound += (&costs[i] - next) * ceil(&mass);
+    }
+    for (_, y) in &outcomes {
+        assert!(
+            y.iter().all(|v| *v == rat(0, 1) || *v == rat(1, 1)),
+            "{y:?}"
+        );
+        let (mut xm, mut ym) = (rat(0, 1), rat(0, 1));
+        for &i in &order {
+            xm += &x[i];
+            ym += &y[i];
+            assert!(ym == floor(&xm) || ym == ceil(&xm), "prefix {ym} vs {xm}");
+        }
+        assert!(dot(costs, y) <= bound, "cost {} > {bound}", dot(costs, y));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mass_rounding_law(d in coverage_data(6), seed in any::<u64>()) {
+        let mut rng = Rng::seed(seed);
+        let (f, _) = d.build::<BigRational>();
+        let n = f.ground_size();
+        let x = random_point(n, &mut rng);
+        // Ties in cost are frequent (denominators 1 or 2, numerators 1..4).
+        let costs: Vec<BigRational> =
+            (0..n).map(|_| rat(rng.below(4) as i64 + 1, rng.below(2) as i64 + 1)).collect();
+        check_mass_rounding(&x, &costs, &f);
+        // One move by hand: mass of the pair kept, one endpoint integral, mean zero.
+        if let Some((a, b)) = pick_pair(&x, &costs) {
+            let s = mass_step(&x, a, b);
+            for y in [&s.up, &s.down] {
+                prop_assert_eq!(&y[a] + &y[b], &x[a] + &x[b]);
+                prop_assert!(!strictly_between_0_1(&y[a]) || !strictly_between_0_1(&y[b]));
+            }
+            let mean = &s.p_up * &s.up[a] + (rat(1, 1) - &s.p_up) * &s.down[a];
+            prop_assert_eq!(mean, x[a].clone());
+        }
+    }
+
+    /// The claim "cost <= c(OPT_1)": points built as Ene-Nguyen builds its large part. Part
+    /// `i` of `t` has a reference item `o_i`; in each of the `P` steps, pick `i` adds `1/P` to
+    /// an item no costlier than `o_i` (the cheapest item meeting the guessed marginal is never
+    /// costlier than `o_i`, which meets it), or to nothing. Every rounding outcome costs at
+    /// most `sum_i c(o_i)`.
+    #[test]
+    fn mass_rounding_cost_at_most_opt1(
+        costs in prop::collection::vec(1i64..=6, 2..=6),
+        t in 1usize..=3,
+        p in 1usize..=4,
+        seed in any::<u64>(),
+    ) {
+        let mut rng = Rng::seed(seed);
+        let n = costs.len();
+        let costs_r: Vec<BigRational> = costs.iter().map(|&c| rat(c, 1)).collect();
+        let mut x = vec![rat(0, 1); n];
+        let mut opt1 = rat(0, 1);
+        for _ in 0..t {
+            let o = rng.below(n as u64) as usize;
+            opt1 += &costs_r[o];
+            for _ in 0..p {
+                let cheaper: Vec<usize> = (0..n).filter(|&e| costs[e] <= costs[o]).collect();
+                if rng.below(4) == 0 {
+                    continue; // no item (a guess above every marginal)
+                }
+                let e = cheaper[rng.below(cheaper.len() as u64) as usize];
+                x[e] = (&x[e] + rat(1, p as i64)).min(rat(1, 1));
+            }
+        }
+        prop_assert!(dot(&costs_r, &x) <= opt1);
+        let outcomes = law(|s| {
+            let mut y = x.clone();
+            mass_round(&mut y, &costs_r, s);
+            y
+        });
+        for (_, y) in &outcomes {
+            prop_assert!(dot(&costs_r, y) <= opt1, "cost {} > c(OPT_1) = {opt1}", dot(&costs_r, y));
+        }
+    }
+}
+
+/// The reproducers of issue 16 (ratio 1/4 and 1/3 before the fix). Weights, costs, budget.
+type Reproducer = (Vec<i64>, Vec<i64>, i64, Vec<f64>);
+
+fn ene_nguyen_reproducers() -> Vec<Reproducer> {
+    vec![
+        (vec![4, 1], vec![100, 45], 100, vec![0.3, 0.25, 0.2]),
+        (vec![0, 3, 9], vec![9, 6, 8], 8, vec![0.25]),
+    ]
+}
+
+/// `(1 - 1/e - eps) OPT` with `1 - 1/e` rounded down and `eps` as the decimal it was written.
+fn ene_nguyen_bound(eps: f64, opt: &BigRational) -> BigRational {
+    let eps_r = rat((eps * 100.0).round() as i64, 100);
+    (rat(ONE_MINUS_INV_E_NUM as i64, GIGA as i64) - eps_r) * opt
+}
+
+#[test]
+fn ene_nguyen_reproducers_meet_the_bound_in_exact_expectation() {
+    for (w, c, b, epss) in ene_nguyen_reproducers() {
+        let f = Modular::new(w.iter().map(|&x| rat(x, 1)).collect()).unwrap();
+        let k = Knapsack::new(c.iter().map(|&x| rat(x, 1)).collect(), rat(b, 1)).unwrap();
+        let opt = brute_force(&f, &k).unwrap().value;
+        for eps in epss {
+            let o = EneNguyenOptions::new(eps).unwrap();
+            let e = ene_nguyen_expectation(&f, &k, o);
+            assert!(
+                e >= ene_nguyen_bound(eps, &opt),
+                "{w:?} eps {eps}: E = {e}, OPT = {opt}"
+            );
+            // Every seed (a run is the max over leaves, so it is never below the best leaf's
+            // worst outcome; here some leaf is integral and optimal).
+            for seed in 0..8 {
+                let s = ene_nguyen_with(&f, &k, o, &mut Rng::seed(seed)).unwrap();
+                assert!(k.is_feasible(&s.set));
+                assert!(
+                    s.value >= ene_nguyen_bound(eps, &opt),
+                    "{w:?} eps {eps} seed {seed}"
+                );
+            }
+        }
+    }
+    // The leaf of the report, x = (3/4, 1/4): the rounding gives {0} with probability 3/4.
+    let costs = vec![rat(100, 1), rat(45, 1)];
+    let k = Knapsack::new(costs, rat(100, 1)).unwrap();
+    let outcomes = law(|s| round_leaf(&[rat(3, 4), rat(1, 4)], &k, s));
+    assert_eq!(outcomes, vec![(rat(3, 4), vec![0]), (rat(1, 4), vec![1])],);
+}
+
+#[test]
+fn ene_nguyen_reproducers_through_the_command() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let exe = env!("CARGO_BIN_EXE_diffknap");
+    for (w, c, b, epss) in ene_nguyen_reproducers() {
+        for eps in epss {
+            let line = serde_json::json!({"id": 7, "function": {"kind": "modular", "weights": w},
+                "costs": c, "budget": b});
+            for seed in ["0", "1", "2"] {
+                let mut child = Command::new(exe)
+                    .args([
+                        "submod",
+                        "--algorithm",
+                        "ene_nguyen",
+                        "--opt",
+                        "--seed",
+                        seed,
+                    ])
+                    .args(["--epsilon", &eps.to_string()])
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .spawn()
+                    .unwrap();
+                writeln!(child.stdin.take().unwrap(), "{line}").unwrap();
+                let out = child.wait_with_output().unwrap();
+                assert_eq!(out.status.code(), Some(0));
+                let a: serde_json::Value =
+                    serde_json::from_str(String::from_utf8(out.stdout).unwrap().trim()).unwrap();
+                let (v, o) = (a["value"].as_i64().unwrap(), a["opt"].as_i64().unwrap());
+                let bound = ene_nguyen_bound(eps, &rat(o, 1));
+                assert!(rat(v, 1) >= bound, "{w:?} eps {eps} seed {seed}: {a}");
+            }
+        }
+    }
+}
+
+/// The guarantee at every accepted step size the faithful search can run, in exact
+/// expectation over the rounding, against brute-force OPT. Small instances (the faithful
+/// `t = ceil(1/eps^3)` makes the search deep), with costly items that the old rounding
+/// dropped and tie-heavy costs.
+#[test]
+fn ene_nguyen_guarantee_in_exact_expectation() {
+    let mut rng = Rng::seed(16);
+    let mut checked = 0;
+    for round in 0..40 {
+        let n = 2 + (round % 2);
+        let m = 1 + rng.below(4) as usize;
+        let sets: Vec<Vec<usize>> = (0..n)
+            .map(|_| (0..m).filter(|_| rng.below(2) == 1).collect())
+            .collect();
+        let weights: Vec<BigRational> = (0..m).map(|_| rat(rng.below(10) as i64, 1)).collect();
+        let costs: Vec<BigRational> = (0..n).map(|_| rat(rng.below(10) as i64 + 1, 1)).collect();
+        let budget = rat(rng.below(12) as i64 + 1, 1);
+        let f = WeightedCoverage::new(sets, weights).unwrap();
+        let k = Knapsack::new(costs, budget).unwrap();
+        let opt = brute_force(&f, &k).unwrap().value;
+        // eps = 0.2 (t = 125, P = 5: 630 levels) on the two-item draws only (search size).
+        let epss: &[f64] = if n == 2 {
+            &[0.5, 0.34, 0.3, 0.25, 0.2]
+        } else {
+            &[0.5, 0.34, 0.3, 0.25]
+        };
+        for &eps in epss {
+            let o = EneNguyenOptions::new(eps).unwrap();
+            let e = ene_nguyen_expectation(&f, &k, o);
+            assert!(e <= opt);
+            assert!(
+                e >= ene_nguyen_bound(eps, &opt),
+                "round {round} eps {eps}: E = {e}, OPT = {opt}"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 180);
+}
+
+/// `ene_nguyen_with` is the best of `round_leaf` over `ene_nguyen_leaves`: checked with two
+/// deterministic coins (so the exact expectation above is the expectation of its answer).
+#[test]
+fn ene_nguyen_answer_is_best_rounded_leaf() {
+    struct Fixed(bool);
+    impl Coin<BigRational> for Fixed {
+        fn flip(&mut self, p: &BigRational) -> bool {
+            if self.0 {
+                *p >= rat(1, 2)
+            } else {
+                *p > rat(1, 2)
+            }
+        }
+    }
+    let f = WeightedCoverage::new(
+        vec![vec![0, 1], vec![1], vec![2], vec![0, 2]],
+        vec![rat(3, 1), rat(2, 1), rat(4, 1)],
+    )
+    .unwrap();
+    let k = Knapsack::new(vec![rat(5, 1), rat(2, 1), rat(3, 1), rat(4, 1)], rat(7, 1)).unwrap();
+    let o = EneNguyenOptions::new(0.5).unwrap();
+    let leaves = ene_nguyen_leaves(&f, &k, o).unwrap();
+    assert!(leaves.iter().any(|x| x.iter().any(strictly_between_0_1)));
+    for half in [true, false] {
+        let s = ene_nguyen_with(&f, &k, o, &mut Fixed(half)).unwrap();
+        let best = leaves
+            .iter()
+            .map(|x| f.value(&round_leaf(x, &k, &mut Fixed(half))))
+            .max()
+            .unwrap();
+        assert_eq!(s.value, best);
+    }
+}
+
+// ---------------------------------------------------------------- work estimates, limits, progress (issues 10, 16)
+
+fn request_opts(alg: Algorithm, eps: Option<f64>) -> Options {
+    let mut o = Options::new(alg);
+    if let Some(e) = eps {
+        o.epsilon = e;
+    }
+    o
+}
+
+/// The error of a request, which must be refused by a limit (a typed error, before any work:
+/// the limits are checked on estimates, so a refused request makes no query).
+fn refused_by(line: &serde_json::Value, o: &Options) -> (String, u128, u128) {
+    let rec = Recorder::default();
+    match answer(line, o, &rec) {
+        Err(diffknap::Error::Limit {
+            what: limit,
+            needed: value,
+            limit: budget,
+            how: how_to_raise,
+        }) => {
+            assert!(value > budget, "{limit}");
+            assert!(how_to_raise.contains("--max-"), "{how_to_raise}");
+            // Refused before the work: no progress phase was even started.
+            assert!(rec.starts.lock().unwrap().is_empty());
+            (limit, value, budget)
+        }
+        other => panic!("{}: expected a limit, got {other:?}", o.algorithm.name()),
+    }
+}
+
+#[test]
+fn hostile_requests_are_refused_by_estimates() {
+    // Ene-Nguyen at n = 40, 150, 2000 (previously refused after 200,000 search nodes).
+    for n in [40usize, 150, 2000] {
+        let line = serde_json::json!({"function": {"kind": "modular",
+            "weights": (0..n).map(|i| i % 7 + 1).collect::<Vec<_>>()},
+            "costs": (0..n).map(|i| i % 5 + 1).collect::<Vec<_>>(), "budget": 20});
+        let (limit, _, _) = refused_by(&line, &request_opts(Algorithm::EneNguyen, None));
+        assert!(
+            limit.starts_with("max_nodes") || limit.starts_with("max_work"),
+            "{limit}"
+        );
+    }
+    // A short concave-over-modular line under continuous greedy: each extension evaluation
+    // is a Poisson-binomial DP over sums up to 10^7.
+    let line: serde_json::Value = serde_json::from_str(
+        r#"{"function":{"kind":"concave_over_modular","concave":"sqrt","weights":[[999999],[999999],[999999],[999999],[999999],[999999],[999999],[999999],[999999],[999999]]},"costs":[1,1,1,1,1,1,1,1,1,1],"budget":5}"#,
+    )
+    .unwrap();
+    assert!(line.to_string().len() <= 255);
+    let (limit, _, _) = refused_by(&line, &request_opts(Algorithm::ContinuousGreedy, None));
+    assert!(limit.starts_with("max_work"), "{limit}");
+    // eps = 1e-19: the step count saturates instead of wrapping to zero, and is refused.
+    let small = serde_json::json!({"function": {"kind": "modular", "weights": [3, 2, 1, 4]},
+        "costs": [1, 1, 1, 1], "budget": 2});
+    refused_by(
+        &small,
+        &request_opts(Algorithm::ContinuousGreedy, Some(1e-19)),
+    );
+    let big = ContinuousGreedyOptions::new(1e-19).unwrap();
+    assert!(big.max_steps(4) >= 1 << 40);
+    // Enumeration with one-item seeds at n = 5000 (previously 265 s in silence).
+    let n = 5000;
+    let line = serde_json::json!({"function": {"kind": "coverage",
+        "sets": (0..n).map(|i| vec![i, i + 1, i + 2]).collect::<Vec<_>>(),
+        "atom_weights": vec![1; n + 2]}, "costs": vec![1; n], "budget": 10});
+    refused_by(&line, &request_opts(Algorithm::Enumeration1, None));
+    // Raising the limit admits the request (n = 60 with a tiny limit, then the default).
+    let n = 60;
+    let line = serde_json::json!({"function": {"kind": "modular", "weights": vec![2; n]},
+        "costs": vec![1; n], "budget": 3});
+    let mut o = request_opts(Algorithm::Enumeration1, None);
+    o.max_work = 1000;
+    let (_, value, budget) = refused_by(&line, &o);
+    assert_eq!(budget, 1000);
+    o.max_work = value as u64;
+    let a = answer(&line, &o, &NoProgress).unwrap();
+    assert_eq!(a["value"], 6);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Every algorithm's estimate bounds its actual queries and extension evaluations, and
+    /// the progress it reports (work done) never exceeds the estimated total.
+    #[test]
+    fn estimates_bound_the_actual_work(d in coverage_data(6), e in facility_data(5)) {
+        let (fc, kc) = d.build::<f64>();
+        let (ff, kf) = e.build::<f64>();
+        for alg in Algorithm::ALL {
+            for eps in [0.5, 0.3] {
+                let o = request_opts(alg, Some(eps));
+                let check_one = |est: diffknap::submod::work::Estimate, sol: diffknap::submod::Solution<f64>| {
+                    prop_assert!(sol.queries <= est.queries, "{}: {} > {}", alg.name(), sol.queries, est.queries);
+                    prop_assert!(sol.extension_queries <= est.extension_evaluations,
+                        "{}: {} > {}", alg.name(), sol.extension_queries, est.extension_evaluations);
+                    Ok(())
+                };
+                // (The faithful Ene-Nguyen search may be refused by its node estimate.)
+                let est = estimate(&fc, &kc, &o);
+                if let Some(sol) = run_library(alg, &fc, &kc, eps) {
+                    check_one(est.unwrap(), sol)?;
+                }
+                let est = estimate(&ff, &kf, &o);
+                if let Some(sol) = run_library(alg, &ff, &kf, eps) {
+                    check_one(est.unwrap(), sol)?;
+                }
+            }
+        }
+        // Progress through the request: one phase, totals = the estimate, done <= total.
+        let line = serde_json::json!({"function": {"kind": "coverage", "sets": d.sets,
+            "atom_weights": d.weights}, "costs": d.costs, "budget": d.budget});
+        for alg in Algorithm::ALL {
+            let rec = Recorder::default();
+            let o = request_opts(alg, None);
+            answer(&line, &o, &rec).unwrap();
+            let starts = rec.starts.lock().unwrap().clone();
+            prop_assert_eq!(starts.len(), 1);
+            prop_assert_eq!(starts[0].1.as_str(), alg.name());
+            prop_assert!(rec.sets.lock().unwrap().iter().all(|&s| s <= starts[0].0));
+            prop_assert_eq!(*rec.finishes.lock().unwrap(), 1);
+        }
+    }
+}
+
+/// Run an algorithm through its library function (not through the request layer); `None`
+/// if a limit refused it.
+fn run_library<F: Multilinear<Value = f64>>(
+    alg: Algorithm,
+    f: &F,
+    k: &Knapsack<f64>,
+    eps: f64,
+) -> Option<diffknap::submod::Solution<f64>> {
+    let mut rng = Rng::seed(1);
+    let r = match alg {
+        Algorithm::DensityGreedy => density_greedy(f, k),
+        Algorithm::LazyDensityGreedy => lazy_density_greedy(f, k),
+        Algorithm::GreedySingleton => greedy_singleton(f, k),
+        Algorithm::GreedyMax => greedy_max(f, k),
+        Algorithm::Enumeration1 => enumeration(f, k, 1),
+        Algorithm::Enumeration2 => enumeration(f, k, 2),
+        Algorithm::Sviridenko => sviridenko(f, k),
+        Algorithm::ThresholdEnumeration => threshold_enumeration(f, k, eps),
+        Algorithm::ContinuousGreedy => continuous_greedy(f, k, eps, &mut rng),
+        Algorithm::EneNguyen => {
+            ene_nguyen_with(f, k, EneNguyenOptions::new(eps).unwrap(), &mut rng)
+        }
+    };
+    match r {
+        Err(diffknap::submod::SubmodError::Limit { .. }) if alg == Algorithm::EneNguyen => None,
+        r => Some(r.unwrap()),
+    }
+}
+
+#[test]
+fn answers_put_id_first_and_errors_carry_it() {
+    let o = opts("greedy_max", true);
+    let good = r#"{"budget": 2, "costs": [1, 1], "id": "a", "function": {"kind": "modular", "weights": [1, 2]}}"#;
+    let bad = r#"{"budget": 2, "costs": [1, -1], "id": 7, "function": {"kind": "modular", "weights": [1, 2]}}"#;
+    for (line, id) in [(good, serde_json::json!("a")), (bad, serde_json::json!(7))] {
+        let out = process_line(line, &o);
+        let obj = out.as_object().unwrap();
+        assert_eq!(obj.keys().next().map(String::as_str), Some("id"));
+        assert_eq!(obj["id"], id);
+    }
+    assert!(
+        process_line(bad, &o)["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("costs[1]: ")
+    );
+    let out = process_line("{not json", &o);
+    assert_eq!(
+        out.as_object().unwrap().keys().next().map(String::as_str),
+        Some("id")
+    );
+    assert_eq!(out["id"], serde_json::Value::Null);
+    // No id: null, still first.
+    let out = process_line(
+        r#"{"function": {"kind": "modular", "weights": [1]}, "costs": [1], "budget": 1}"#,
+        &o,
+    );
+    assert_eq!(
+        out.as_object().unwrap().keys().next().map(String::as_str),
+        Some("id")
+    );
+    assert_eq!(out["value"], 1);
+}
+
+// ---------------------------------------------------------------- guarantee tests that can fail (issue 16)
+
+/// Roomy instances: many cheap items and budgets that fit many of them, so optimal sets have
+/// more items than any seed (asserted below), and a guarantee is not met by the seeds alone.
+fn roomy_coverage(rng: &mut Rng) -> CovData {
+    let n = 10 + rng.below(4) as usize;
+    let m = 12 + rng.below(9) as usize;
+    CovData {
+        sets: (0..n)
+            .map(|_| {
+                (0..1 + rng.below(3))
+                    .map(|_| rng.below(m as u64) as usize)
+                    .collect()
+            })
+            .collect(),
+        weights: (0..m).map(|_| 1 + rng.below(20) as i64).collect(),
+        costs: (0..n).map(|_| 1 + rng.below(3) as i64).collect(),
+        budget: 8 + rng.below(9) as i64,
+    }
+}
+
+/// The smallest size of an optimal set, by enumeration of all `2^n` sets (written here,
+/// independent of the library's brute force).
+fn min_optimal_size(f: &WeightedCoverage<i128>, k: &Knapsack<i128>) -> (i128, usize) {
+    let n = f.ground_size();
+    let mut best = (-1i128, usize::MAX);
+    for mask in 0u32..1 << n {
+        let set: Vec<usize> = (0..n).filter(|i| mask >> i & 1 == 1).collect();
+        let cost: i128 = set.iter().map(|&i| k.costs()[i]).sum();
+        if cost > *k.budget() {
+            continue;
+        }
+        let v = f.value(&set);
+        if v > best.0 || (v == best.0 && set.len() < best.1) {
+            best = (v, set.len());
+        }
+    }
+    best
+}
+
+#[test]
+fn roomy_instances_need_more_than_three_items_and_meet_every_bound() {
+    let mut rng = Rng::seed(2016);
+    let draws = 40;
+    let mut many = 0;
+    for _ in 0..draws {
+        let d = roomy_coverage(&mut rng);
+        let (f, k) = d.build::<i128>();
+        let (opt, size) = min_optimal_size(&f, &k);
+        assert_eq!(opt, brute_force(&f, &k).unwrap().value);
+        if size > 3 {
+            many += 1;
+        }
+        // Every guarantee of the combinatorial algorithms, exactly (the library's check:
+        // 0.405, 1/2, 1 - 1/e, 1 - 1/e - 0.1, and dominance).
+        diffknap::check::submod_combinatorial(&f, &k);
+        // Through the command: each algorithm's ratio against its documented bound.
+        let line = serde_json::json!({"id": 1, "function": {"kind": "coverage", "sets": d.sets,
+            "atom_weights": d.weights}, "costs": d.costs, "budget": d.budget});
+        for alg in Algorithm::ALL {
+            if alg == Algorithm::EneNguyen {
+                continue; // n >= 10 exceeds the faithful search's node estimate
+            }
+            let out = process_line(&line.to_string(), &opts(alg.name(), true));
+            let (v, o) = (out["value"].as_i64().unwrap(), out["opt"].as_i64().unwrap());
+            assert_eq!(o as i128, opt);
+            assert!(v <= o);
+            if let Some((num, den)) = documented_bound(alg) {
+                assert!(
+                    den * v as i128 >= num * o as i128,
+                    "{}: {v} / {o}",
+                    alg.name()
+                );
+            }
+        }
+    }
+    // Seeds of size <= 3 cannot be optimal sets on most draws.
+    assert!(
+        many * 2 >= draws,
+        "only {many} of {draws} draws need more than 3 items"
+    );
+}
+
+/// The documented worst-case bound `num / den` of each deterministic algorithm
+/// (`docs/submodular.md`); `None` for density greedy (no constant bound) and for the
+/// randomised algorithms, whose bounds hold in expectation (tested exactly elsewhere).
+fn documented_bound(alg: Algorithm) -> Option<(i128, i128)> {
+    match alg {
+        Algorithm::DensityGreedy | Algorithm::LazyDensityGreedy => None,
+        Algorithm::GreedySingleton | Algorithm::Enumeration1 => Some((405, 1000)),
+        Algorithm::GreedyMax => Some((1, 2)),
+        Algorithm::Enumeration2 | Algorithm::Sviridenko => Some((ONE_MINUS_INV_E_NUM, GIGA)),
+        // Default eps = 0.1.
+        Algorithm::ThresholdEnumeration => Some((ONE_MINUS_INV_E_NUM - GIGA / 10, GIGA)),
+        Algorithm::ContinuousGreedy | Algorithm::EneNguyen => None,
+    }
+}
+
+/// A greedy + best singleton construction. OPT = {a, b, c} (costs 436, 436, 128, values 436,
+/// 436, 129, budget 1000; each item covers its own atoms). `k = 40` decoys of cost 11, where
+/// decoy `i` covers layer `i` of every OPT item (layer `i` carries the share
+/// `r (1 - r)^i` of the item's value, `r = 1/90`; the last layer the rest). Each decoy's
+/// density beats every residual OPT density, so greedy takes the 40 decoys (cost 440), then
+/// `c` (its density beats `a`'s), and then neither `a` nor `b` fits (432 left). Greedy:
+/// `1001 (1 - (89/90)^40) + 129 (89/90)^40`; best singleton: 436; ratio about 0.4428 (the
+/// family tends to 0.436 as the decoys get finer).
+#[test]
+fn greedy_singleton_construction_at_its_exact_ratio() {
+    let k = 40usize;
+    let r = rat(1, 90);
+    let one = rat(1, 1);
+    let values = [rat(436, 1), rat(436, 1), rat(129, 1)];
+    let mut atom_weights = Vec::new();
+    let mut opt_sets = vec![Vec::new(); 3];
+    let mut decoy_sets = vec![Vec::new(); k];
+    for (o, v) in values.iter().enumerate() {
+        let mut left = one.clone();
+        for i in 0..=k {
+            let share = if i < k { &left * &r } else { left.clone() };
+            left -= &share;
+            opt_sets[o].push(atom_weights.len());
+            if i < k {
+                decoy_sets[i].push(atom_weights.len());
+            }
+            atom_weights.push(v * share);
+        }
+    }
+    let sets: Vec<Vec<usize>> = opt_sets.into_iter().chain(decoy_sets).collect();
+    let mut costs = vec![rat(436, 1), rat(436, 1), rat(128, 1)];
+    costs.extend(std::iter::repeat_n(rat(11, 1), k));
+    let f = WeightedCoverage::new(sets, atom_weights.clone()).unwrap();
+    let knap = Knapsack::new(costs, rat(1000, 1)).unwrap();
+    // OPT is the total weight (no set can exceed it) and {a, b, c} reaches it.
+    let total: BigRational = atom_weights.iter().cloned().sum();
+    assert_eq!(total, rat(1001, 1));
+    assert!(knap.is_feasible(&[0, 1, 2]));
+    assert_eq!(f.value(&[0, 1, 2]), total);
+    let q = num_traits::pow(rat(89, 90), k);
+    let greedy_value = rat(1001, 1) * (&one - &q) + rat(129, 1) * &q;
+    let expected = greedy_value.clone().max(rat(436, 1)) / &total;
+    let g = lazy_density_greedy(&f, &knap).unwrap();
+    // (Sets are reported sorted.)
+    let want: Vec<usize> = (2..3 + k).collect();
+    assert_eq!(g.set, want);
+    assert_eq!(g.value, greedy_value);
+    let s = greedy_singleton(&f, &knap).unwrap();
+    assert_eq!(&s.value / &total, expected);
+    let x = Value::to_f64(&expected);
+    assert!(x > 0.442 && x < 0.444, "{x}");
+    // Above the proven 0.405, below 0.446.
+    assert!(expected >= rat(405, 1000) && expected < rat(446, 1000));
+    // The stronger algorithms are not fooled.
+    let gm = greedy_max(&f, &knap).unwrap();
+    assert!(&gm.value * rat(2, 1) >= total);
+    let e2 = enumeration(&f, &knap, 2).unwrap();
+    assert!(&e2.value * rat(GIGA as i64, 1) >= &total * rat(ONE_MINUS_INV_E_NUM as i64, 1));
+}
+
+/// Greedy + max near 1/2: budget 1000, `a` and `b` cost 500 and are worth 500, `d` costs 1
+/// and is worth 2. Greedy takes `d` (density 2), then `a` (density 1, lower index than `b`);
+/// `b` no longer fits. Prefixes plus their best item: `{a}` 500, `{d, a}` 502, `{d, a}` (nothing
+/// fits) 502. OPT `{a, b}` = 1000: ratio exactly 502 / 1000.
+#[test]
+fn greedy_max_construction_at_its_exact_ratio() {
+    let f = Modular::new(vec![500i128, 500, 2]).unwrap();
+    let k = Knapsack::new(vec![500i128, 500, 1], 1000).unwrap();
+    assert_eq!(brute_force(&f, &k).unwrap().value, 1000);
+    let g = greedy_max(&f, &k).unwrap();
+    assert_eq!((g.value, g.set.len()), (502, 2));
+    assert!(g.set.contains(&0) && g.set.contains(&2));
+    // Density greedy and greedy + singleton land on the same 502 here.
+    assert_eq!(lazy_density_greedy(&f, &k).unwrap().value, 502);
+    assert_eq!(greedy_singleton(&f, &k).unwrap().value, 502);
+    // Seeds of two items find OPT.
+    assert_eq!(enumeration(&f, &k, 2).unwrap().value, 1000);
+}
+
+/// The two-item density-greedy instance through the command at its exact ratio, and every
+/// algorithm with a bound above it on the same line.
+#[test]
+fn adversarial_instances_through_the_command() {
+    let line = r#"{"id": 3, "function": {"kind": "modular", "weights": [100, 2]}, "costs": [100, 1], "budget": 100}"#;
+    for alg in Algorithm::ALL {
+        let out = process_line(line, &opts(alg.name(), true));
+        let (v, o) = (out["value"].as_i64().unwrap(), out["opt"].as_i64().unwrap());
+        assert_eq!(o, 100);
+        match documented_bound(alg) {
+            None if !alg.needs_extension() => assert_eq!(v, 2, "{}", alg.name()),
+            None => assert!(v <= o),
+            Some((num, den)) => assert!(den * v as i128 >= num * o as i128, "{}", alg.name()),
+        }
+    }
+    let line = r#"{"function": {"kind": "modular", "weights": [500, 500, 2]}, "costs": [500, 500, 1], "budget": 1000}"#;
+    let out = process_line(line, &opts("greedy_max", true));
+    assert_eq!(out["ratio"].as_f64().unwrap(), 0.502);
 }

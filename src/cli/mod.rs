@@ -6,7 +6,9 @@
 //! an output line `{"id": ..., "error": "..."}`), 2 for bad command-line usage.
 
 pub mod bench;
+pub mod corpus;
 pub mod demo;
+pub mod fuzz;
 pub mod relax;
 pub mod solve;
 pub mod validate;
@@ -82,6 +84,10 @@ enum Command {
     Validate(validate::Args),
     /// Write conformance vectors with certified expected outputs.
     Vectors(vectors::Args),
+    /// Fuzz another implementation of relax and shrink its first failure.
+    Fuzz(fuzz::Args),
+    /// Regenerate the versioned conformance corpus (conformance/v1).
+    Corpus(corpus::Args),
     /// Measure the backends (cells/s, bytes/cell); see docs/benchmarks.md.
     #[command(disable_help_flag = true)]
     Bench {
@@ -124,6 +130,8 @@ pub fn run(args: &[String], out: &mut dyn Write) -> i32 {
         Command::Solve(a) => solve::cli(&a, out),
         Command::Validate(a) => validate::cli(&a, out),
         Command::Vectors(a) => vectors::cli(&a, out),
+        Command::Fuzz(a) => fuzz::cli(&a, out),
+        Command::Corpus(a) => corpus::cli(&a, out),
         Command::Bench { args } => bench::cli(&args, out),
         Command::Submod { args } => {
             let _ = out.flush();

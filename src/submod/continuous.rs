@@ -32,8 +32,11 @@
 //! `steps >= L / (eps f(G))` for every seed); `guesses = 0` gives the plain continuous greedy
 //! over all items, whose rounding may lose one item (no guarantee claimed).
 //!
-//! Cost: see [`query_bounds`]. Requests whose bound exceeds [`MAX_EXTENSION_EVALUATIONS`] are
-//! refused.
+//! Cost: see [`query_bounds`]: `O(n^5 / eps)` extension evaluations (`C(n, 3)` seeds times
+//! `T <= n / (3 eps) + 1` steps times `n + 1` evaluations). This is the classic continuous
+//! greedy over three-item seeds, not the `~O(n^2)` Badanidiyuru-Vondrak algorithm (guessed
+//! marginal thresholds for the large items, lossless rounding). Requests whose bound exceeds
+//! [`MAX_EXTENSION_EVALUATIONS`] are refused.
 
 use std::cmp::Ordering;
 
@@ -41,12 +44,15 @@ use super::enumeration::{for_each_seed, seed_count};
 use super::error::{Result, SubmodError};
 use super::function::{Counted, Knapsack, SetFunction, Solution};
 use super::multilinear::Multilinear;
-use super::rng::SplitMix64;
 use super::rounding::{is_fractional, pair_round};
 use super::value::{Field, Value};
+use crate::rng::Rng;
 
 /// Most extension evaluations a request may need (worst case, estimated before starting).
 pub const MAX_EXTENSION_EVALUATIONS: u64 = 20_000_000;
+
+/// Step counts saturate here ([`ContinuousGreedyOptions::max_steps`]).
+pub const MAX_STEPS: usize = 1 << 52;
 
 /// Parameters of [`continuous_greedy_with`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -77,11 +83,18 @@ impl ContinuousGreedyOptions {
     }
 
     /// The largest step count any seed can use on `n` items.
+    /// Saturates at [`MAX_STEPS`] (a step count that large is refused by the work estimate
+    /// long before it could run; the saturation keeps `eps = 1e-19` from overflowing).
     pub fn max_steps(&self, n: usize) -> usize {
-        match (self.steps, self.guesses) {
-            (Some(t), _) => t,
-            (None, 0) => (1.0 / (self.epsilon * self.epsilon) - 1e-9).ceil() as usize,
-            (None, g) => (n as f64 / (g as f64 * self.epsilon)).floor() as usize + 1,
+        let t = match (self.steps, self.guesses) {
+            (Some(t), _) => return t,
+            (None, 0) => (1.0 / (self.epsilon * self.epsilon) - 1e-9).ceil(),
+            (None, g) => (n as f64 / (g as f64 * self.epsilon)).floor() + 1.0,
+        };
+        if t >= MAX_STEPS as f64 {
+            MAX_STEPS
+        } else {
+            t.max(1.0) as usize
         }
     }
 }
@@ -106,7 +119,7 @@ pub fn continuous_greedy<F: Multilinear>(
     f: &F,
     knap: &Knapsack<F::Value>,
     epsilon: f64,
-    rng: &mut SplitMix64,
+    rng: &mut Rng,
 ) -> Result<Solution<F::Value>> {
     continuous_greedy_with(f, knap, ContinuousGreedyOptions::new(epsilon)?, rng)
 }
@@ -132,7 +145,7 @@ pub fn continuous_greedy_with<F: Multilinear>(
     f: &F,
     knap: &Knapsack<F::Value>,
     opts: ContinuousGreedyOptions,
-    rng: &mut SplitMix64,
+    rng: &mut Rng,
 ) -> Result<Solution<F::Value>> {
     let n = f.ground_size();
     knap.check_len(n)?;

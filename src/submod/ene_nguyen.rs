@@ -15,9 +15,16 @@
 //!   the gain reaches about `eps w`. **Guesses enumerated:** every stopping point, i.e.
 //!   every prefix of that greedy run (each is the outcome of some `w`).
 //!
-//! At each leaf the fractional (large) coordinates are rounded by [`pair_round`] on the two
-//! costliest fractional items (cost preserved, mean preserved), the last fractional item is
-//! dropped, and the integral set is scored with one value query. The best leaf is returned.
+//! At each leaf the fractional (large) coordinates are rounded by [`mass_round`] as the
+//! authors present it: mass moves between the two costliest fractional items
+//! (`x' = x + delta (e_1 - e_2)`, `E[delta] = 0`), the total mass is kept and nothing is
+//! dropped (a last fractional coordinate becomes 1 with probability equal to its value). On
+//! the branch whose guesses are right, every outcome costs at most `c(OPT_1)` on the large
+//! items (the argument is in `docs/submodular.md`), so the leaf stays feasible; on other
+//! branches an outcome over the budget loses its costliest items until it fits
+//! ([`integral_part`]). Each rounded leaf is scored with one value query; the best is
+//! returned. The leaves are rounded independently ([`round_leaf`]), so the expected value of
+//! the answer is `E[max over leaves]`, which tests compute exactly from [`ene_nguyen_leaves`].
 //!
 //! Deviations, stated plainly: the paper's small-item threshold is `eps^2 (1 - c(OPT_1))`;
 //! `c(OPT_1)` is not among the guesses, so we use `eps^2` (of the normalised budget) and
@@ -36,8 +43,7 @@ use super::continuous::integral_part;
 use super::error::{Result, SubmodError};
 use super::function::{Counted, Knapsack, SetFunction, Solution};
 use super::multilinear::Multilinear;
-use super::rng::SplitMix64;
-use super::rounding::pair_round;
+use super::rounding::{Coin, mass_round};
 use super::value::{Field, Value};
 
 /// Deepest search allowed (`P (t + 1)` levels; the recursion depth).
@@ -76,17 +82,29 @@ impl EneNguyenOptions {
 }
 
 /// [`ene_nguyen_with`] with the faithful [`EneNguyenOptions::new`]`(epsilon)`.
-pub fn ene_nguyen<F: Multilinear>(
+pub fn ene_nguyen<F: Multilinear, C: Coin<F::Value> + ?Sized>(
     f: &F,
     knap: &Knapsack<F::Value>,
     epsilon: f64,
-    rng: &mut SplitMix64,
+    coin: &mut C,
 ) -> Result<Solution<F::Value>> {
-    ene_nguyen_with(f, knap, EneNguyenOptions::new(epsilon)?, rng)
+    ene_nguyen_with(f, knap, EneNguyenOptions::new(epsilon)?, coin)
 }
 
-struct Search<'c, 'f, F: Multilinear> {
-    cf: &'c Counted<'f, F>,
+/// Round one leaf point `x` of the search ([`mass_round`]) and return its integral set,
+/// repaired to fit the budget if needed ([`integral_part`]).
+pub fn round_leaf<V: Field, C: Coin<V> + ?Sized>(
+    x: &[V],
+    knap: &Knapsack<V>,
+    coin: &mut C,
+) -> Vec<usize> {
+    let mut y = x.to_vec();
+    mass_round(&mut y, knap.costs(), coin);
+    integral_part(&y, knap, &[])
+}
+
+struct Search<'c, F: Multilinear> {
+    cf: &'c F,
     knap: &'c Knapsack<F::Value>,
     small: Vec<bool>,
     step: F::Value,
@@ -95,17 +113,11 @@ struct Search<'c, 'f, F: Multilinear> {
     nodes: u64,
     max_nodes: u64,
     seen: HashSet<String>,
-    best: Option<(F::Value, Vec<usize>)>,
+    leaf: &'c mut dyn FnMut(Vec<F::Value>),
 }
 
-impl<F: Multilinear> Search<'_, '_, F> {
-    fn visit(
-        &mut self,
-        level: usize,
-        x: Vec<F::Value>,
-        spent: F::Value,
-        rng: &mut SplitMix64,
-    ) -> Result<()> {
+impl<F: Multilinear> Search<'_, F> {
+    fn visit(&mut self, level: usize, x: Vec<F::Value>, spent: F::Value) -> Result<()> {
         self.nodes += 1;
         if self.nodes > self.max_nodes {
             return Err(SubmodError::TooLarge(format!(
@@ -120,17 +132,7 @@ impl<F: Multilinear> Search<'_, '_, F> {
             return Ok(());
         }
         if level == self.levels {
-            let mut x = x;
-            pair_round(&mut x, self.knap.costs(), rng);
-            let set = integral_part(&x, self.knap, &[]);
-            let v = self.cf.value(&set);
-            if self
-                .best
-                .as_ref()
-                .is_none_or(|(b, _)| v.cmp_value(b) == std::cmp::Ordering::Greater)
-            {
-                self.best = Some((v, set));
-            }
+            (self.leaf)(x);
             return Ok(());
         }
         let n = x.len();
@@ -185,9 +187,9 @@ impl<F: Multilinear> Search<'_, '_, F> {
                 let mut y = x.clone();
                 y[e] = y[e].add(&inc);
                 let s = spent.add(&costs[e].mul(&inc));
-                self.visit(level + 1, y, s, rng)?;
+                self.visit(level + 1, y, s)?;
             }
-            self.visit(level + 1, x, spent, rng)
+            self.visit(level + 1, x, spent)
         } else {
             // Small-value phase: density greedy on F over cheap items; branch on prefixes.
             let mut y = x.clone();
@@ -223,7 +225,7 @@ impl<F: Multilinear> Search<'_, '_, F> {
                 }
             }
             for (y, s) in prefixes {
-                self.visit(level + 1, y, s, rng)?;
+                self.visit(level + 1, y, s)?;
             }
             Ok(())
         }
@@ -235,13 +237,51 @@ impl<F: Multilinear> Search<'_, '_, F> {
 /// Queries: every extension evaluation is counted (each costs `O(1)` value queries for
 /// `O_eps(1)` fractional coordinates in the paper's accounting; here the closed form is used),
 /// plus one value query per leaf.
-pub fn ene_nguyen_with<F: Multilinear>(
+pub fn ene_nguyen_with<F: Multilinear, C: Coin<F::Value> + ?Sized>(
     f: &F,
     knap: &Knapsack<F::Value>,
     opts: EneNguyenOptions,
-    rng: &mut SplitMix64,
+    coin: &mut C,
 ) -> Result<Solution<F::Value>> {
-    let n = f.ground_size();
+    let cf = Counted::new(f);
+    let mut best: Option<(F::Value, Vec<usize>)> = None;
+    let mut leaf = |x: Vec<F::Value>| {
+        let set = round_leaf(&x, knap, coin);
+        let v = cf.value(&set);
+        if best
+            .as_ref()
+            .is_none_or(|(b, _)| v.cmp_value(b) == std::cmp::Ordering::Greater)
+        {
+            best = Some((v, set));
+        }
+    };
+    search(&cf, knap, opts, &mut leaf)?;
+    let (v, set) = best.unwrap_or((F::Value::zero(), Vec::new()));
+    Ok(Solution::finish(&cf, knap, set, v))
+}
+
+/// The fractional points at the leaves of the search of [`ene_nguyen_with`], before rounding,
+/// in the order the search reaches them (each distinct point once per leaf level).
+///
+/// [`ene_nguyen_with`] returns the best of [`round_leaf`] over these points, each rounded
+/// with fresh random choices; tests use this to compute the exact expected value.
+pub fn ene_nguyen_leaves<F: Multilinear>(
+    f: &F,
+    knap: &Knapsack<F::Value>,
+    opts: EneNguyenOptions,
+) -> Result<Vec<Vec<F::Value>>> {
+    let mut out = Vec::new();
+    search(f, knap, opts, &mut |x| out.push(x))?;
+    Ok(out)
+}
+
+fn search<F: Multilinear>(
+    cf: &F,
+    knap: &Knapsack<F::Value>,
+    opts: EneNguyenOptions,
+    leaf: &mut dyn FnMut(Vec<F::Value>),
+) -> Result<()> {
+    let n = cf.ground_size();
     knap.check_len(n)?;
     if !(opts.epsilon > 0.0 && opts.epsilon < 1.0) {
         return Err(SubmodError::InvalidParameter {
@@ -249,7 +289,7 @@ pub fn ene_nguyen_with<F: Multilinear>(
             reason: format!("must be in (0, 1), got {}", opts.epsilon),
         });
     }
-    f.extension_supported()?;
+    cf.extension_supported()?;
     let p = (1.0 / opts.epsilon - 1e-9).ceil() as usize;
     let levels = opts
         .large_guesses
@@ -263,7 +303,21 @@ pub fn ene_nguyen_with<F: Multilinear>(
                 opts.epsilon, opts.large_guesses
             ))
         })?;
-    let cf = Counted::new(f);
+    let bound = search_bound(knap, opts)?;
+    if bound.nodes > opts.max_nodes {
+        return Err(SubmodError::Limit {
+            limit: "max_nodes".into(),
+            what: format!(
+                "Ene-Nguyen search nodes with eps = {} and t = {} on n = {n} items",
+                opts.epsilon, opts.large_guesses
+            ),
+            estimate: bound.nodes,
+            budget: opts.max_nodes,
+            how_to_raise: "raise it with --max-nodes (library: EneNguyenOptions::max_nodes), \
+                           or use a larger epsilon, fewer large guesses or fewer items"
+                .into(),
+        });
+    }
     let b = knap.budget().to_f64();
     let small_limit = opts.epsilon * opts.epsilon * b;
     let small = knap
@@ -272,7 +326,7 @@ pub fn ene_nguyen_with<F: Multilinear>(
         .map(|c| c.to_f64() <= small_limit)
         .collect();
     let mut search = Search {
-        cf: &cf,
+        cf,
         knap,
         small,
         step: F::Value::from_ratio(1, p as i64),
@@ -281,9 +335,113 @@ pub fn ene_nguyen_with<F: Multilinear>(
         nodes: 0,
         max_nodes: opts.max_nodes,
         seen: HashSet::new(),
-        best: None,
+        leaf,
     };
-    search.visit(0, vec![F::Value::zero(); n], F::Value::zero(), rng)?;
-    let (v, set) = search.best.unwrap_or((F::Value::zero(), Vec::new()));
-    Ok(Solution::finish(&cf, knap, set, v))
+    search.visit(0, vec![F::Value::zero(); n], F::Value::zero())
+}
+
+/// Worst-case size of the Ene-Nguyen search, computed before it starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SearchBound {
+    /// Search nodes (visits, including repeated points), upper bound.
+    pub nodes: u64,
+    /// Extension evaluations, upper bound.
+    pub extension_evaluations: u64,
+    /// Value queries (one per leaf), upper bound.
+    pub queries: u64,
+}
+
+/// An upper bound on the nodes, extension evaluations and value queries of the search of
+/// [`ene_nguyen_with`].
+///
+/// With `P = ceil(1/eps)` steps, `L = P (t + 1)` levels, a level has at most
+/// `min(S, b_1 ... b_l)` distinct points, where `b` is the branching of each level (`k + 1`
+/// at a large-value level: the frontier, among the `k` items whose step `c_e / P` fits in
+/// `B`, plus "no item"; `m + 1` at a small-value level, `m` the longest greedy run over the
+/// cheap items) and `S = sum_{j <= J} C(k, j) P^j` bounds the points with at most
+/// `J = min(k, floor(B P / c_min))` positive coordinates, each a multiple of `1/P` (a
+/// positive coordinate costs at least `c_min / P`). The visits of a level are at
+/// most its parent points times the branching. A large-value node makes at most `n + 1`
+/// extension evaluations, a small-value node at most `(m + 1)(n + 1)`.
+pub fn search_bound<V: Field>(knap: &Knapsack<V>, opts: EneNguyenOptions) -> Result<SearchBound> {
+    let n = knap.len();
+    if !(opts.epsilon > 0.0 && opts.epsilon < 1.0) {
+        return Err(SubmodError::InvalidParameter {
+            name: "epsilon".into(),
+            reason: format!("must be in (0, 1), got {}", opts.epsilon),
+        });
+    }
+    let p = (1.0 / opts.epsilon - 1e-9).ceil();
+    let t = opts.large_guesses as f64;
+    let levels = p * (t + 1.0);
+    if levels > MAX_LEVELS as f64 {
+        return Err(SubmodError::TooLarge(format!(
+            "Ene-Nguyen with eps = {} and t = {} needs {p} x (t + 1) search levels \
+             (limit {MAX_LEVELS}); use a larger epsilon or fewer large guesses",
+            opts.epsilon, opts.large_guesses
+        )));
+    }
+    let (p, levels) = (p as u64, levels as usize);
+    let b = knap.budget().to_f64();
+    let costs: Vec<f64> = knap.costs().iter().map(Value::to_f64).collect();
+    // Only items whose step of 1/P fits can ever be positive.
+    let pickable: Vec<f64> = costs
+        .iter()
+        .copied()
+        .filter(|&c| c / p as f64 <= b * (1.0 + 1e-9))
+        .collect();
+    let n_pick = pickable.len();
+    let c_min = pickable.iter().copied().fold(f64::INFINITY, f64::min);
+    let j_max = if n_pick == 0 || c_min <= 0.0 {
+        0
+    } else {
+        ((b * p as f64 / c_min + 1e-9).floor().min(n_pick as f64)) as usize
+    };
+    // S = sum_{j <= J} C(n, j) P^j, in f64 (rounded up by 1%), saturating to u64.
+    let mut points = 0.0f64;
+    let mut term = 1.0f64;
+    for j in 0..=j_max {
+        points += term;
+        term = term * (n_pick - j) as f64 / (j as f64 + 1.0) * p as f64;
+    }
+    let points = if points * 1.01 >= u64::MAX as f64 {
+        u64::MAX
+    } else {
+        (points * 1.01).ceil() as u64
+    };
+    let small_limit = opts.epsilon * opts.epsilon * b;
+    let small: Vec<f64> = costs
+        .iter()
+        .copied()
+        .filter(|&c| c <= small_limit)
+        .collect();
+    let small_min = small.iter().copied().fold(f64::INFINITY, f64::min);
+    let m = if small.is_empty() {
+        0
+    } else {
+        ((b / small_min + 1e-9).floor().min(small.len() as f64)) as u64
+    };
+    let n1 = n as u64 + 1;
+    let pick1 = n_pick as u64 + 1;
+    let t1 = opts.large_guesses + 1;
+    let mut nodes: u64 = 1;
+    let mut evals: u64 = 0;
+    let mut distinct: u64 = 1;
+    for level in 0..levels {
+        let large = level % t1 < opts.large_guesses;
+        let (branch, per_node) = if large {
+            (pick1, n1)
+        } else {
+            (m + 1, (m + 1).saturating_mul(n1))
+        };
+        evals = evals.saturating_add(distinct.saturating_mul(per_node));
+        let visits = distinct.saturating_mul(branch);
+        nodes = nodes.saturating_add(visits);
+        distinct = visits.min(points);
+    }
+    Ok(SearchBound {
+        nodes,
+        extension_evaluations: evals,
+        queries: distinct,
+    })
 }

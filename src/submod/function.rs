@@ -45,6 +45,12 @@ pub trait SetFunction {
     fn value(&self, set: &[usize]) -> Self::Value {
         self.state_value(&self.state_of(set))
     }
+    /// Elementary operations one [`SetFunction::gain`] costs, an upper bound used by the
+    /// work estimates of [`super::work`] (for coverage: the size of the largest set; for
+    /// facility location: the number of customers). Defaults to 1.
+    fn query_work(&self) -> u64 {
+        1
+    }
 }
 
 /// A query-counting wrapper: counts value-oracle calls and multilinear-extension calls.
@@ -114,6 +120,9 @@ impl<F: SetFunction + ?Sized> SetFunction for Counted<'_, F> {
     fn value(&self, set: &[usize]) -> Self::Value {
         self.add_queries(1);
         self.inner.value(set)
+    }
+    fn query_work(&self) -> u64 {
+        self.inner.query_work()
     }
 }
 

@@ -100,6 +100,9 @@ impl<V: Value> SetFunction for WeightedCoverage<V> {
     fn ground_size(&self) -> usize {
         self.sets.len()
     }
+    fn query_work(&self) -> u64 {
+        1 + self.sets.iter().map(Vec::len).max().unwrap_or(0) as u64
+    }
     fn empty_state(&self) -> Self::State {
         CoverageState {
             covered: vec![false; self.atom_weights.len()],
@@ -178,6 +181,9 @@ impl<V: Value> SetFunction for FacilityLocation<V> {
     type State = FacilityState<V>;
     fn ground_size(&self) -> usize {
         self.values.len()
+    }
+    fn query_work(&self) -> u64 {
+        1 + self.customers as u64
     }
     fn empty_state(&self) -> Self::State {
         FacilityState {
@@ -295,6 +301,9 @@ impl SetFunction for ConcaveOverModular {
     type State = SumState<Vec<u64>, f64>;
     fn ground_size(&self) -> usize {
         self.weights.len()
+    }
+    fn query_work(&self) -> u64 {
+        1 + self.features as u64
     }
     fn empty_state(&self) -> Self::State {
         SumState {
@@ -451,6 +460,9 @@ impl<V: Field> SetFunction for BipartiteInfluence<V> {
     type State = InfluenceState<V>;
     fn ground_size(&self) -> usize {
         self.probabilities.len()
+    }
+    fn query_work(&self) -> u64 {
+        1 + self.target_weights.len() as u64
     }
     fn empty_state(&self) -> Self::State {
         InfluenceState {

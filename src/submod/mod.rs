@@ -12,7 +12,8 @@
 //! * [`greedy`], [`enumeration`], [`continuous`], [`ene_nguyen`]: the algorithms.
 //! * [`multilinear`], [`rounding`]: the multilinear extension and mean-zero pair rounding.
 //! * [`opt`]: exact optima (brute force, ILPs through good_lp) and an upper-bound certificate.
-//! * [`cli`]: the `diffknap submod` command (JSON Lines in and out).
+//! * [`request`]: one request of the `submod` command (parse, estimate, run, answer);
+//!   [`work`]: work estimates, the work limit and progress; [`cli`]: the command's shell.
 //!
 //! See `docs/submodular.md` for ratios, query bounds and citations.
 //!
@@ -39,12 +40,13 @@ pub mod functions;
 pub mod greedy;
 pub mod multilinear;
 pub mod opt;
-pub mod rng;
+pub mod request;
 pub mod rounding;
 pub mod validate;
 pub mod value;
+pub mod work;
 
+pub use crate::rng::Rng;
 pub use error::SubmodError;
 pub use function::{Counted, Knapsack, SetFunction, Solution};
-pub use rng::SplitMix64;
 pub use value::{Field, Value};

@@ -20,8 +20,8 @@ use super::functions::{
     BipartiteInfluence, BudgetAdditive, ConcaveOverModular, ExplicitTable, FacilityLocation,
     Modular, WeightedCoverage,
 };
-use super::rng::SplitMix64;
 use super::value::{Field, Value};
+use crate::rng::Rng;
 
 /// A set function whose multilinear extension can be evaluated (exactly, up to the
 /// arithmetic of its value type).
@@ -35,6 +35,11 @@ pub trait Multilinear: SetFunction<Value: Field> {
     /// (checked by the continuous algorithms before they start). Defaults to `Ok(())`.
     fn extension_supported(&self) -> Result<()> {
         Ok(())
+    }
+    /// Elementary operations one [`Multilinear::multilinear`] costs (an upper bound, used by
+    /// the work estimates of [`super::work`]). Defaults to `(n + 1)` queries.
+    fn extension_work(&self) -> u64 {
+        (self.ground_size() as u64 + 1).saturating_mul(self.query_work())
     }
 }
 
@@ -69,9 +74,17 @@ impl<F: Multilinear + ?Sized> Multilinear for Counted<'_, F> {
     fn extension_supported(&self) -> Result<()> {
         self.inner().extension_supported()
     }
+    fn extension_work(&self) -> u64 {
+        self.inner().extension_work()
+    }
 }
 
 impl<V: Field> Multilinear for WeightedCoverage<V> {
+    /// One product per (atom, covering item).
+    fn extension_work(&self) -> u64 {
+        let nonzeros: usize = self.covering().iter().map(Vec::len).sum();
+        1 + (self.atom_weights().len() + nonzeros) as u64
+    }
     fn multilinear(&self, x: &[V]) -> V {
         let mut total = V::zero();
         for (w, items) in self.atom_weights().iter().zip(self.covering()) {
@@ -86,6 +99,12 @@ impl<V: Field> Multilinear for WeightedCoverage<V> {
 }
 
 impl<V: Field> Multilinear for FacilityLocation<V> {
+    /// A sort of the support per customer.
+    fn extension_work(&self) -> u64 {
+        let n = self.ground_size() as u64 + 1;
+        let log = 64 - n.leading_zeros() as u64;
+        1 + (self.customers() as u64).saturating_mul(n.saturating_mul(log + 1))
+    }
     fn multilinear(&self, x: &[V]) -> V {
         let support: Vec<usize> = (0..x.len()).filter(|&i| x[i].is_positive()).collect();
         let mut total = V::zero();
@@ -104,6 +123,20 @@ impl<V: Field> Multilinear for FacilityLocation<V> {
 }
 
 impl Multilinear for ConcaveOverModular {
+    /// The Poisson-binomial DP: `n (W_g + 1)` per feature `g` of total weight `W_g`.
+    fn extension_work(&self) -> u64 {
+        let n = self.ground_size() as u64;
+        (0..self.features())
+            .map(|g| {
+                let total: u64 = self
+                    .weights()
+                    .iter()
+                    .map(|r| r[g])
+                    .fold(0u64, u64::saturating_add);
+                n.saturating_mul(total.saturating_add(1))
+            })
+            .fold(1u64, u64::saturating_add)
+    }
     fn extension_supported(&self) -> Result<()> {
         for g in 0..self.features() {
             let total: u64 = self.weights().iter().map(|r| r[g]).sum();
@@ -154,6 +187,21 @@ impl Multilinear for ConcaveOverModular {
 }
 
 impl<V: Field> Multilinear for BudgetAdditive<V> {
+    /// The DP over capped sums: at most `min(cap + 1, 2^n)` support points (`cap + 1` for
+    /// integer weights) per item, times a sort.
+    fn extension_work(&self) -> u64 {
+        let n = self.ground_size() as u64;
+        let integral = self.weights().iter().all(|w| w.to_f64().fract() == 0.0)
+            && self.cap().to_f64().fract() == 0.0;
+        let by_cap = if integral {
+            (self.cap().to_f64().clamp(0.0, 1e18) as u64).saturating_add(1)
+        } else {
+            u64::MAX
+        };
+        let by_n = 1u64.checked_shl(n.min(63) as u32).unwrap_or(u64::MAX);
+        let support = by_cap.min(by_n);
+        1 + n.saturating_mul(support.saturating_mul(2 + (64 - support.leading_zeros() as u64)))
+    }
     /// The DP support is at most `cap + 1` for integer weights, and at most `2^n` otherwise.
     fn extension_supported(&self) -> Result<()> {
         let integral = self
@@ -205,6 +253,10 @@ impl<V: Field> Multilinear for BudgetAdditive<V> {
 }
 
 impl<V: Field> Multilinear for BipartiteInfluence<V> {
+    /// One product per (target, item).
+    fn extension_work(&self) -> u64 {
+        1 + (self.target_weights().len() as u64).saturating_mul(self.ground_size() as u64)
+    }
     fn multilinear(&self, x: &[V]) -> V {
         let mut total = V::zero();
         for (u, w) in self.target_weights().iter().enumerate() {
@@ -232,6 +284,11 @@ impl<V: Field> Multilinear for Modular<V> {
 }
 
 impl<V: Field> Multilinear for ExplicitTable<V> {
+    /// Enumeration of the `2^n` sets (`n <= 20`).
+    fn extension_work(&self) -> u64 {
+        let n = self.ground_size() as u64;
+        (1u64 << n.min(62)).saturating_mul(n + 1)
+    }
     fn multilinear(&self, x: &[V]) -> V {
         // n <= 20, so enumeration always runs.
         enumerate_exact(self, x)
@@ -305,7 +362,7 @@ pub fn multilinear_sampled<F: SetFunction + ?Sized>(
     x: &[f64],
     samples: usize,
     delta: f64,
-    rng: &mut SplitMix64,
+    rng: &mut Rng,
 ) -> Result<SampledEstimate> {
     check_point(f.ground_size(), x)?;
     if samples == 0 {
@@ -327,7 +384,7 @@ pub fn multilinear_sampled<F: SetFunction + ?Sized>(
         let set: Vec<usize> = support
             .iter()
             .copied()
-            .filter(|&i| rng.next_f64() < x[i])
+            .filter(|&i| rng.uniform() < x[i])
             .collect();
         sum += f.value(&set).to_f64();
     }
@@ -371,9 +428,19 @@ impl<F: SetFunction> SetFunction for ByEnumeration<F> {
     fn value(&self, set: &[usize]) -> Self::Value {
         self.0.value(set)
     }
+    fn query_work(&self) -> u64 {
+        self.0.query_work()
+    }
 }
 
 impl<F: SetFunction<Value: Field>> Multilinear for ByEnumeration<F> {
+    /// `2^n` value queries of up to `n` insertions each.
+    fn extension_work(&self) -> u64 {
+        let n = self.0.ground_size() as u64;
+        (1u64 << n.min(62))
+            .saturating_mul(n + 1)
+            .saturating_mul(self.0.query_work())
+    }
     fn multilinear(&self, x: &[Self::Value]) -> Self::Value {
         enumerate_exact(&self.0, x)
     }

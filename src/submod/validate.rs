@@ -4,8 +4,8 @@
 
 use super::function::SetFunction;
 use super::functions::mask_to_set;
-use super::rng::SplitMix64;
 use super::value::Value;
+use crate::rng::Rng;
 
 /// Largest `n` checked exhaustively.
 pub const EXHAUSTIVE_MAX_N: usize = 10;
@@ -94,7 +94,7 @@ pub fn check_function<F: SetFunction>(
     f: &F,
     samples: usize,
     tol: f64,
-    rng: &mut SplitMix64,
+    rng: &mut Rng,
 ) -> Result<(), Violation> {
     let n = f.ground_size();
     let f0 = f.value(&[]);
@@ -135,7 +135,7 @@ mod tests {
 
     #[test]
     fn detects_violations() {
-        let mut rng = SplitMix64::new(1);
+        let mut rng = Rng::seed(1);
         // f({0,1}) = 3 > f(0) + f(1): supermodular.
         let t = ExplicitTable::new(vec![0i128, 1, 1, 3]).unwrap();
         assert!(matches!(

@@ -12,7 +12,7 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
-use super::rng::SplitMix64;
+use crate::rng::Rng;
 
 /// A number type for set-function values and item costs.
 ///
@@ -118,7 +118,7 @@ pub trait Field: Value {
     /// The uniform draw has 53 random bits, so the realised probability differs from
     /// `self` by less than `2^-53`; tests that need exact expectations enumerate both
     /// branches instead of sampling.
-    fn bernoulli(&self, rng: &mut SplitMix64) -> bool;
+    fn bernoulli(&self, rng: &mut Rng) -> bool;
 }
 
 impl Value for i128 {
@@ -214,7 +214,7 @@ impl Field for BigRational {
     fn div(&self, other: &Self) -> Self {
         self / other
     }
-    fn bernoulli(&self, rng: &mut SplitMix64) -> bool {
+    fn bernoulli(&self, rng: &mut Rng) -> bool {
         let u = BigRational::new(BigInt::from(rng.next_u64() >> 11), BigInt::from(1u64 << 53));
         u < *self
     }
@@ -269,8 +269,8 @@ impl Field for f64 {
     fn div(&self, other: &Self) -> Self {
         self / other
     }
-    fn bernoulli(&self, rng: &mut SplitMix64) -> bool {
-        rng.next_f64() < *self
+    fn bernoulli(&self, rng: &mut Rng) -> bool {
+        rng.uniform() < *self
     }
 }
 
