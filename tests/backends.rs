@@ -576,9 +576,9 @@ fn auto_memory_and_the_one_shot_path_match_the_reference() {
                 .pop()
                 .unwrap()
                 .unwrap();
-            compare(&what("one-shot auto"), &inst, gamma, &got, &want);
+            compare(&what("one-shot auto"), reg, &inst, gamma, &got, &want);
             let got = relax_with_backend(&inst, reg, gamma, &extras, Backend::Auto).unwrap();
-            compare(&what("auto"), &inst, gamma, &got, &want);
+            compare(&what("auto"), reg, &inst, gamma, &got, &want);
             // Auto memory, rows split over 2 threads, garbage-filled buffers.
             let mut plan = Plan::new(Isa::detect(), Par::Threads(2));
             plan.memory = Memory::Auto;
@@ -587,11 +587,37 @@ fn auto_memory_and_the_one_shot_path_match_the_reference() {
             let got = backend::relax(&inst, reg, gamma, &extras, &plan).unwrap();
             compare(
                 &what("auto memory, rows2, poison"),
+                reg,
                 &inst,
                 gamma,
                 &got,
                 &want,
             );
+            // Segments recomputed on a second thread: the same operations in the same order
+            // as on one thread, so the same bits.
+            let mut seq = Plan::new(Isa::detect(), Par::Seq);
+            seq.memory = Memory::Checkpointed;
+            let one = backend::relax(&inst, reg, gamma, &extras, &seq).unwrap();
+            let mut two = seq;
+            two.par = Par::Threads(2);
+            two.min_cols_per_thread = usize::MAX;
+            two.poison = true;
+            let got = backend::relax(&inst, reg, gamma, &extras, &two).unwrap();
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(
+                got.value.to_bits(),
+                one.value.to_bits(),
+                "{}",
+                what("segments2")
+            );
+            assert_eq!(bits(&got.y), bits(&one.y), "{}", what("segments2"));
+            assert_eq!(
+                bits(got.vjp.as_ref().unwrap()),
+                bits(one.vjp.as_ref().unwrap()),
+                "{}",
+                what("segments2")
+            );
+            compare(&what("segments2"), reg, &inst, gamma, &got, &want);
         }
     }
 }
@@ -685,7 +711,14 @@ fn batch_memory_is_bounded_per_call_not_per_thread() {
         for (k, (g, w)) in got.iter().zip(&want).enumerate() {
             let g = g.as_ref().unwrap();
             let what = format!("batch[{k}] {threads} threads, budget {budget}");
-            compare(&what, items[k].instance, items[k].gamma, g, w);
+            compare(
+                &what,
+                items[k].regularizer,
+                items[k].instance,
+                items[k].gamma,
+                g,
+                w,
+            );
             for (a, b) in g.samples.iter().zip(&w.samples) {
                 assert_eq!(a.selection, b.selection, "{what}");
             }
@@ -722,6 +755,7 @@ fn gini_with_a_huge_temperature_does_not_overflow() {
         };
         compare(
             &format!("gini gamma 2^530 10/{pname}"),
+            RegKind::Gini,
             &small,
             10.0,
             &unscaled,
