@@ -6,7 +6,7 @@ knapsack instances (theta and z uniform in [-1, 1], integer weights uniform in
 1..max(1, 2C/n), gamma 1) and alternates, `--reps` times:
 
   A: `diffknap relax --input FILE` as a fresh process (start, parse, compute, print), wall
-     clock around the whole process, peak resident memory from wait4();
+     clock around the whole process, peak resident memory (GNU time, else wait4());
   B: the module's dp_value + dp_layer + dp_vjp on the same instances (one call each, the
      whole batch at once), in this process, after one untimed warm-up (JIT compilation).
 
@@ -60,18 +60,27 @@ def make_case(n, cap, batch, seed):
 
 
 def run_ours(exe, path):
-    """Wall seconds, peak RSS bytes and the first answer line of one `relax` process."""
-    with tempfile.TemporaryFile() as out:
+    """Wall seconds, peak RSS bytes and the first answer line of one `relax` process.
+
+    The peak is read by GNU time (/usr/bin/time) when present: the resource usage of a child
+    forked from this (large) Python process would count the memory it inherited before exec.
+    """
+    timed = os.path.exists("/usr/bin/time")
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as mem:
+        cmd = [exe, "relax", "--input", path]
+        if timed:
+            cmd = ["/usr/bin/time", "-f", "%M", "-o", mem.name] + cmd
         t0 = time.perf_counter()
-        proc = subprocess.Popen([exe, "relax", "--input", path], stdout=out)
+        proc = subprocess.Popen(cmd, stdout=out)
         _, status, usage = os.wait4(proc.pid, 0)
         secs = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             raise SystemExit(f"{exe} relax exited with {proc.returncode}")
+        peak_kb = int(mem.read().split()[-1]) if timed else usage.ru_maxrss
         out.seek(0)
         first = json.loads(out.readline())
-    return secs, usage.ru_maxrss * 1024, first
+    return secs, peak_kb * 1024, first
 
 
 def main():
