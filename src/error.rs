@@ -49,6 +49,9 @@ pub enum Error {
         bits: u64,
         /// The cap.
         cap: u64,
+        /// The regularizer of the DP that grew (the message names the cause for it: hard only
+        /// adds scores, gini divides by 2 gamma at every row).
+        regularizer: crate::reg::RegKind,
     },
     /// The requested regularizer is not available at the requested precision.
     Unsupported {
@@ -59,6 +62,16 @@ pub enum Error {
     Solver {
         /// What went wrong.
         what: String,
+    },
+    /// A solver stopped at a work limit (time or nodes) before proving its answer optimal.
+    /// No answer is given: an unproven incumbent is not a ground truth.
+    SolverLimit {
+        /// Which limit: `time` or `nodes`.
+        limit: String,
+        /// The limit, with its unit (for example `10 s`).
+        budget: String,
+        /// How to raise it or what to use instead, in words.
+        how: String,
     },
     /// An input line could not be read as a JSON object (over-long, not UTF-8, malformed JSON,
     /// not an object); the message names the line and the rule.
@@ -107,13 +120,38 @@ impl fmt::Display for Error {
                     )
                 }
             }
-            Error::ExactTooLarge { row, bits, cap } => write!(
-                f,
-                "exact arithmetic: numbers reached {bits} bits at item row {row}, over the cap of {cap} bits \
-                 (gini denominators square at every row; use fewer items, larger gaps, or certified precision)"
-            ),
+            Error::ExactTooLarge {
+                row,
+                bits,
+                cap,
+                regularizer,
+            } => {
+                write!(
+                    f,
+                    "exact arithmetic: numbers reached {bits} bits at item row {row}, over the cap of {cap} bits "
+                )?;
+                match regularizer {
+                    crate::reg::RegKind::Hard => write!(
+                        f,
+                        "(the hard DP only adds scores, so the size comes from theta itself: its \
+                         numerators and common denominator are that long; write the scores with \
+                         fewer digits or over a common denominator)"
+                    ),
+                    crate::reg::RegKind::Gini => write!(
+                        f,
+                        "(gini divides by 2 gamma and squares score gaps at every row, so \
+                         denominators grow with the number of items; use fewer items, a gamma \
+                         with a short fraction, or certified precision)"
+                    ),
+                    other => write!(f, "({} values grew past the cap)", other.name()),
+                }
+            }
             Error::Unsupported { what } => write!(f, "{what}"),
             Error::Solver { what } => write!(f, "solver: {what}"),
+            Error::SolverLimit { limit, budget, how } => write!(
+                f,
+                "solver: stopped at the {limit} limit ({budget}) before proving optimality; {how}"
+            ),
             Error::Input { what } => write!(f, "{what}"),
             Error::Limit {
                 what,

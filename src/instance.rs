@@ -72,6 +72,8 @@ pub struct Instance<T = f64> {
     constraint: Constraint,
     theta: Vec<T>,
     weights: Vec<usize>,
+    /// The weights as given (before clamping), for the LP relaxation.
+    given_weights: Vec<u64>,
     capacity: usize,
     budget: Budget,
 }
@@ -160,7 +162,8 @@ impl<T: Num> Instance<T> {
         let capacity = capacity as usize;
         // Weights larger than the capacity can never be picked; clamp them so that every
         // later index computation stays in range (the item stays in the instance).
-        let weights: Vec<usize> = weights
+        let given_weights = weights;
+        let weights: Vec<usize> = given_weights
             .iter()
             .map(|&w| w.min(capacity as u64 + 1) as usize)
             .collect();
@@ -173,6 +176,7 @@ impl<T: Num> Instance<T> {
             constraint,
             theta,
             weights,
+            given_weights,
             capacity,
             budget,
         })
@@ -196,6 +200,7 @@ impl<T: Num> Instance<T> {
             constraint: self.constraint,
             theta,
             weights: self.weights.clone(),
+            given_weights: self.given_weights.clone(),
             capacity: self.capacity,
             budget: self.budget,
         })
@@ -216,6 +221,11 @@ impl<T: Num> Instance<T> {
     /// Weights (values above the capacity are stored as capacity + 1: never pickable).
     pub fn weights(&self) -> &[usize] {
         &self.weights
+    }
+    /// The weights as given, before clamping (what the LP relaxation uses: an item heavier than
+    /// the capacity can be taken fractionally there).
+    pub fn given_weights(&self) -> &[u64] {
+        &self.given_weights
     }
     /// Capacity C (k for top-k).
     pub fn capacity(&self) -> usize {
@@ -314,6 +324,7 @@ mod tests {
     fn exact_feasibility_and_clamped_weights() {
         let inst = Instance::exact(vec![1.0, 2.0, 3.0], vec![2, 100, 3], 5).unwrap();
         assert_eq!(inst.weights(), &[2, 6, 3]);
+        assert_eq!(inst.given_weights(), &[2, 100, 3]);
         assert!(inst.is_feasible(&[true, false, true]));
         assert!(!inst.is_feasible(&[true, false, false]));
         assert!(Instance::exact(vec![1.0], vec![0], 0).is_ok());

@@ -100,22 +100,30 @@ pub fn relax_exact(
 /// Fails with a typed error if any output is not finite (an f64 overflow): no NaN or
 /// infinity ever leaves the library.
 pub(crate) fn check_finite<T: Num>(out: &Relaxed<T>) -> Result<()> {
-    let bad = |field: &str| Error::Invalid {
+    let bad = |field: &str, why: &str| Error::Invalid {
         field: field.into(),
-        rule:
-            "the result overflowed f64 (scores too large for this gamma); rescale theta and gamma"
-                .into(),
+        rule: format!("the result overflowed f64 ({why})"),
     };
     if !out.value.is_finite() {
-        return Err(bad("value"));
+        return Err(bad(
+            "value",
+            "a partial value of the DP passed 1.8e308; V lies between the best total score and \
+             that plus n * gamma * Hmax; scale theta and gamma down by the same factor",
+        ));
     }
     if out.y.iter().any(|x| !x.is_finite()) {
-        return Err(bad("y"));
+        return Err(bad(
+            "y",
+            "an intermediate of the marginals overflowed; scale theta and gamma down by the same factor",
+        ));
     }
     if let Some(v) = &out.vjp
         && v.iter().any(|x| !x.is_finite())
     {
-        return Err(bad("vjp"));
+        return Err(bad(
+            "vjp",
+            "H z grows like |z| / gamma; scale z down or theta and gamma up by the same factor",
+        ));
     }
     Ok(())
 }

@@ -1,5 +1,13 @@
 //! Certified enclosures (issue 3): containment of independently computed truths, widths,
 //! the `relax --precision certified`, `validate` and `vectors` commands, and bad input.
+//!
+//! Which checks are independent: certified hard and gini answer from the exact rational DP,
+//! rounded outward (`certified::relax_certified`'s exact attempt), and the interval DP is the
+//! same generic DP code on another number type. Tests that compare either with `relax_exact`
+//! check rounding and printing only, and are named so (`..._rounding_...`). The truths that
+//! share no code with the DP are the top-down recursive oracle (`oracle::recursive`, written
+//! from the variational definition), brute-force enumeration (`oracle::brute`), the Gibbs law
+//! by enumeration below, and the variational recursion written in this file.
 #![allow(clippy::needless_range_loop)]
 
 use diffknap::certified::{self, Certified, Interval, Method, Target, relax_certified};
@@ -187,10 +195,11 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
 
-    /// Interval DP (no exact shortcut) contains the exact rational results of hard and gini:
+    /// Rounding check (not an independent truth: both sides run the same generic DP code):
+    /// the interval DP (no exact shortcut) contains the rational DP's results of hard and gini,
     /// value, y and vjp, and the Q and E tables cell by cell.
     #[test]
-    fn interval_dp_contains_exact_rational_results(
+    fn interval_dp_rounding_contains_the_rational_dp(
         inst in small_instance(7, 9),
         gamma in 0.05f64..4.0,
     ) {
@@ -250,6 +259,134 @@ proptest! {
         for x in all_intervals(&cert).into_iter().chain(all_intervals(&truth)) {
             prop_assert!(Target::default().accepts(x));
         }
+    }
+}
+
+/// Instances where hard ties and gini kinks (|p - s| = gamma exactly) happen: integer scores
+/// and half-integer or integer gammas. Random real scores almost never hit them.
+fn kinky_instance() -> impl Strategy<Value = (Instance<f64>, f64)> {
+    (1usize..=7)
+        .prop_flat_map(|n| {
+            (
+                prop::sample::select(vec![
+                    Constraint::Knapsack,
+                    Constraint::Exact,
+                    Constraint::TopK,
+                ]),
+                prop::collection::vec(-3i32..=3, n),
+                prop::collection::vec(0u64..4, n),
+                0u64..=8,
+                prop::sample::select(vec![0.5, 1.0, 2.0, 3.0]),
+            )
+        })
+        .prop_map(|(c, theta, w, cap, gamma)| {
+            let theta = theta.into_iter().map(f64::from).collect();
+            (build(c, theta, w, cap), gamma)
+        })
+}
+
+/// Checks certified hard and gini against truths that share no code with the DP:
+/// - the value and y = dV/dtheta from the top-down recursive oracle in exact rationals
+///   (`recursive::value_and_grad_exact`: every path of the recursion, each two-way max from
+///   the variational definition, the gradient by the envelope theorem);
+/// - for hard, the value from brute-force enumeration of every feasible set, and y equal to
+///   the maximiser when it is unique;
+/// - the VJP H z against exact difference quotients (y(theta + h z) - y(theta)) / h of the
+///   recursive oracle's y. Gini's y is piecewise affine in theta and hard's piecewise
+///   constant, so a quotient is the derivative exactly when no kink lies within h; it is
+///   used only where the forward and backward quotients at h and h/2 all agree (so that
+///   theta is not at a kink).
+fn check_against_independent_oracles(inst: &Instance<f64>, kind: RegKind, gamma: f64) {
+    use diffknap::oracle::recursive::value_and_grad_exact;
+    let n = inst.n();
+    let z = z_for(n);
+    let cert = relax_certified(inst, kind, gamma, Some(&z), &Target::default()).unwrap();
+    let theta: Vec<Rational> = inst.theta().iter().map(|&t| rat(t)).collect();
+    let inst_r = inst.with_theta(theta.clone()).unwrap();
+    let g = rat(gamma);
+    let (v, y) = value_and_grad_exact(&inst_r, kind, &g).unwrap();
+    assert!(
+        cert.value.contains(&v),
+        "{kind:?} value: {v} not in {:?}",
+        cert.value
+    );
+    for i in 0..n {
+        assert!(
+            cert.y[i].contains(&y[i]),
+            "{kind:?} y[{i}]: {} not in {:?}",
+            y[i],
+            cert.y[i]
+        );
+    }
+    if kind == RegKind::Hard {
+        let (best, argmax) = brute::hard_optimum(&inst_r).unwrap();
+        assert!(cert.value.contains(&best), "hard value vs brute force");
+        if argmax.len() == 1 {
+            for i in 0..n {
+                let yi = rat(if argmax[0][i] { 1.0 } else { 0.0 });
+                assert!(
+                    cert.y[i].contains(&yi),
+                    "hard y[{i}] vs the unique maximiser"
+                );
+            }
+        }
+    }
+    let y_at = |h: &Rational| -> Vec<Rational> {
+        let shifted: Vec<Rational> = theta
+            .iter()
+            .zip(&z)
+            .map(|(t, &zi)| t + h * rat(zi))
+            .collect();
+        value_and_grad_exact(&inst.with_theta(shifted).unwrap(), kind, &g)
+            .unwrap()
+            .1
+    };
+    let h = Rational::new(1.into(), (1u64 << 30).into());
+    let quotients: Vec<Vec<Rational>> = [h.clone(), -h.clone(), &h / rat(2.0), -&h / rat(2.0)]
+        .iter()
+        .map(|step| {
+            y_at(step)
+                .iter()
+                .zip(&y)
+                .map(|(a, b)| (a - b) / step)
+                .collect()
+        })
+        .collect();
+    if quotients.iter().all(|q| *q == quotients[0]) {
+        let vjp = cert.vjp.as_ref().unwrap();
+        for i in 0..n {
+            assert!(
+                vjp[i].contains(&quotients[0][i]),
+                "{kind:?} vjp[{i}]: {} not in {:?}",
+                quotients[0][i],
+                vjp[i]
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    /// Certified hard and gini contain the recursive oracle's exact value, y and difference
+    /// quotients, and brute force's optimum (random real scores: no ties, no kinks).
+    #[test]
+    fn certified_hard_and_gini_contain_the_recursive_and_brute_force_oracles(
+        inst in small_instance(7, 9),
+        gamma in 0.05f64..4.0,
+    ) {
+        check_against_independent_oracles(&inst, RegKind::Hard, 0.0);
+        check_against_independent_oracles(&inst, RegKind::Gini, gamma);
+    }
+
+    /// The same on integer scores and round gammas, where hard ties and gini kinks are common
+    /// (the cases the exact attempt exists for).
+    #[test]
+    fn certified_hard_and_gini_at_ties_and_kinks_contain_the_independent_oracles(
+        (inst, gamma) in kinky_instance(),
+    ) {
+        check_against_independent_oracles(&inst, RegKind::Hard, 0.0);
+        check_against_independent_oracles(&inst, RegKind::Gini, gamma);
     }
 }
 
@@ -779,8 +916,12 @@ fn vectors_are_deterministic_and_cover_every_case() {
     assert!(zero_w && heavy && cap0 && k0 && kn && g_lo && g_hi);
 }
 
+/// Rounding and printing check (not an independent truth: for hard and gini the expected
+/// strings come from the rational DP rounded outward): the printed pairs contain
+/// `relax_exact`'s results. The independent check of those values is
+/// `certified_hard_and_gini_contain_the_recursive_and_brute_force_oracles`.
 #[test]
-fn vectors_expected_values_contain_the_exact_results() {
+fn vectors_expected_strings_round_the_exact_dp_outward() {
     // For hard and gini the expected strings must contain the exact rational result.
     let (_, text) = run_cli("vectors", &["--count", "60", "--seed", "9"]);
     for v in lines(&text) {
@@ -1216,4 +1357,130 @@ fn certified_edge_cases_never_fail_silently() {
     let sum_is_exact = |x: &Interval| x.mag_min().is_some_and(|m| !m.is_negative());
     assert!(sum_is_exact(&Interval::point(1.0, 8)));
     assert!(Interval::point(0.0, 8).mag_min().unwrap().is_zero());
+}
+
+// ---------------------------------------------------------------------------------------------
+// the work budget
+
+/// Regression: certified gini near a kink at n = 512 (integer scores, gamma 1) ran for
+/// minutes before an error. The plan is made before any work: not even one interval pass fits
+/// the default budget, so the call is refused with a typed limit (no work done: the error is
+/// `Limit`, which is only produced before the first pass).
+#[test]
+fn certified_work_budget_refuses_large_tables_before_any_work() {
+    let n = 512;
+    let theta: Vec<f64> = (0..n).map(|i| ((i * 7) % 5) as f64).collect();
+    let inst = Instance::knapsack(theta, vec![1; n], 511).unwrap();
+    let plan = certified::estimate(&inst, RegKind::Gini, 1.0, &Target::default());
+    assert!(
+        plan.passes.is_empty() && plan.exact_cap.is_none(),
+        "{plan:?}"
+    );
+    let (bits, w) = plan.refused.unwrap();
+    assert_eq!(bits, Target::default().start_bits);
+    assert!(w > Target::default().max_work as u128);
+    for kind in [RegKind::Gini, RegKind::Shannon, RegKind::Tsallis] {
+        let e = relax_certified(&inst, kind, 1.0, None, &Target::default()).unwrap_err();
+        match &e {
+            Error::Limit {
+                what,
+                needed,
+                limit,
+                how,
+            } => {
+                assert!(
+                    what.contains("certified") && what.contains(kind.name()),
+                    "{e}"
+                );
+                assert!(needed > limit && *limit == certified::DEFAULT_MAX_WORK as u128);
+                assert!(how.contains("max_work"), "{e}");
+            }
+            other => panic!("expected a limit, got {other:?}"),
+        }
+    }
+    // Raising the budget is what the message says: with room for one pass the plan has it.
+    let big = Target {
+        max_work: u64::MAX,
+        ..Target::default()
+    };
+    let plan = certified::estimate(&inst, RegKind::Gini, 1.0, &big);
+    assert_eq!(plan.passes.len(), 6);
+    assert!(plan.refused.is_none() && plan.exact_cap == Some(certified::EXACT_ATTEMPT_BITS));
+}
+
+/// The plan never exceeds the budget: the exact attempt (charged at twice its bit cap) plus
+/// the planned passes fit `max_work`, the cap shrinks as tables grow, and passes double in
+/// precision from the target's start to its ceiling.
+#[test]
+fn certified_work_plan_fits_the_budget() {
+    let mut last_cap = u64::MAX;
+    for n in [4usize, 16, 64, 128, 200, 256, 400] {
+        let inst = Instance::knapsack(vec![0.25; n], vec![1; n], n as u64).unwrap();
+        for kind in RegKind::ALL {
+            for max_work in [100_000u64, 10_000_000, 1_000_000_000] {
+                let t = Target {
+                    max_work,
+                    ..Target::default()
+                };
+                let gamma = if kind == RegKind::Hard { 0.0 } else { 1.0 };
+                let p = certified::estimate(&inst, kind, gamma, &t);
+                let total: u128 = p.exact_work + p.passes.iter().map(|x| x.1).sum::<u128>();
+                if !p.passes.is_empty() {
+                    assert!(total <= max_work as u128, "{kind:?} n={n}: {p:?}");
+                }
+                for (k, &(bits, _)) in p.passes.iter().enumerate() {
+                    assert_eq!(bits, t.start_bits << k);
+                    assert!(bits <= t.max_bits);
+                }
+                if kind == RegKind::Gini && max_work == 10_000_000 {
+                    let cap = p.exact_cap.unwrap_or(0);
+                    assert!(cap <= last_cap, "the exact cap shrinks with n");
+                    last_cap = cap;
+                }
+            }
+        }
+    }
+}
+
+/// A kink that no precision resolves, under a budget that allows only the first passes: the
+/// call stops at the budget with an error naming it (after bounded work), instead of climbing
+/// to the 4096-bit ceiling. Integer scores with gamma = 1 put many cells exactly at
+/// |p - s| = gamma, and their exact numbers outgrow the attempt's cap within ~20 rows.
+#[test]
+fn certified_work_budget_bounds_the_precision_climb() {
+    let n = 100;
+    let theta: Vec<f64> = (0..n).map(|i| ((i * 7) % 5) as f64).collect();
+    let inst = Instance::knapsack(theta, vec![1; n], 50).unwrap();
+    let z: Vec<f64> = (0..n).map(|i| (i % 3) as f64 - 1.0).collect();
+    // The smallest budget (to 10%) whose plan is the passes at 128 and 256 bits.
+    let mut t = Target {
+        max_work: 1000,
+        ..Target::default()
+    };
+    let plan = loop {
+        let p = certified::estimate(&inst, RegKind::Gini, 1.0, &t);
+        if p.passes.len() == 2 {
+            break p;
+        }
+        assert!(p.passes.len() < 2);
+        t.max_work += t.max_work / 10;
+    };
+    assert_eq!(
+        plan.passes.iter().map(|p| p.0).collect::<Vec<_>>(),
+        vec![128, 256]
+    );
+    assert_eq!(plan.refused.map(|r| r.0), Some(512));
+    match relax_certified(&inst, RegKind::Gini, 1.0, Some(&z), &t) {
+        Ok(c) => {
+            // If it is settled after all, the answer must meet the target.
+            assert!(all_intervals(&c).into_iter().all(|x| t.accepts(x)));
+        }
+        Err(Error::Unsupported { what }) => {
+            assert!(
+                what.contains("work budget") && what.contains("at 256 bits"),
+                "{what}"
+            );
+        }
+        Err(e) => panic!("unexpected {e}"),
+    }
 }

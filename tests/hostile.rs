@@ -77,6 +77,10 @@ fn every_command_answers_each_line_before_the_input_ends() {
         ),
         (vec!["solve"], line.clone()),
         (vec!["validate", "--json"], with_answer),
+        (
+            vec!["submod", "--algorithm", "greedy_max"],
+            r#"{"id":"live","function":{"kind":"modular","weights":[1,2]},"costs":[1,1],"budget":1}"#.to_string(),
+        ),
     ];
     for (args, line) in cases {
         let mut child = Command::new(BIN)
@@ -122,6 +126,9 @@ fn help_into_a_closed_pipe_does_not_panic() {
         &["solve", "--help"],
         &["validate", "--help"],
         &["vectors", "--help"],
+        &["submod", "--help"],
+        &["fuzz", "--help"],
+        &["corpus", "--help"],
     ] {
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader);
@@ -146,6 +153,7 @@ fn every_command_has_help() {
         ("solve", "--method"),
         ("validate", "--answers"),
         ("vectors", "--count"),
+        ("submod", "--algorithm"),
     ] {
         let (code, out, _) = run(&[cmd, "--help"], b"");
         assert_eq!(code, 0, "{cmd}");

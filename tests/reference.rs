@@ -505,8 +505,18 @@ fn exact_gini_stops_at_the_bit_cap() {
         &Extras::default(),
     )
     .unwrap_err();
-    assert!(matches!(err, Error::ExactTooLarge { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::ExactTooLarge {
+                regularizer: RegKind::Gini,
+                ..
+            }
+        ),
+        "{err}"
+    );
     assert!(err.to_string().contains("bits"), "{err}");
+    assert!(err.to_string().contains("gini divides"), "{err}");
 }
 
 /// Exact mode refuses shannon and tsallis with a message pointing to certified precision.
@@ -558,7 +568,22 @@ fn exact_bit_cap_is_checked_per_row() {
     };
     assert_eq!(with_cap(3).unwrap().value, Rational::from_i64(7));
     match with_cap(2) {
-        Err(Error::ExactTooLarge { row, bits, cap }) => assert_eq!((row, bits, cap), (3, 3, 2)),
+        Err(
+            e @ Error::ExactTooLarge {
+                row,
+                bits,
+                cap,
+                regularizer,
+            },
+        ) => {
+            assert_eq!((row, bits, cap, regularizer), (3, 3, 2, RegKind::Hard));
+            // The message names the hard DP's cause (the scores), not gini's denominators.
+            let msg = e.to_string();
+            assert!(
+                msg.contains("only adds scores") && !msg.contains("gini"),
+                "{msg}"
+            );
+        }
         other => panic!("expected ExactTooLarge, got {other:?}"),
     }
 }
@@ -613,4 +638,95 @@ fn exact_cell_budget() {
         "{e}"
     );
     assert!(relax_f64(&make(10), RegKind::Gini, 1.0, &Extras::default()).is_ok());
+}
+
+/// Regression: gini with a huge gamma (1e160) used to overflow (p - s)^2 in f64 and fail,
+/// blaming the scores, although every output is representable. The operator is homogeneous:
+/// V(c theta, c gamma) = c V(theta, gamma), y is unchanged and H z scales by 1 / c. With
+/// c = 2^531 the scaling of the inputs is exact, so the large instance must agree with the
+/// moderate one up to the rounding of the regrouped formula (a few ulps per row).
+#[test]
+fn gini_with_huge_gamma_is_representable_and_homogeneous() {
+    let c = 2f64.powi(531);
+    let cases: Vec<(Instance<f64>, f64)> = vec![
+        // Small scores, gamma about 1e160 (the reported case): the partial values are about
+        // gamma / 4 per row, so p - s is of the order of gamma.
+        (
+            Instance::knapsack(vec![1.0, 2.0, 3.0, -0.5], vec![1, 2, 1, 3], 4).unwrap(),
+            4.5,
+        ),
+        // Scores of the order of gamma, exact and top-k constraints.
+        (
+            Instance::exact(vec![3.0, -1.0, 2.5, 0.25, 7.0], vec![2, 1, 3, 2, 1], 5).unwrap(),
+            2.0,
+        ),
+        (Instance::top_k(vec![5.0, -3.0, 1.0, 4.0], 2).unwrap(), 6.0),
+    ];
+    for (inst, gamma) in cases {
+        let z: Vec<f64> = (0..inst.n()).map(|i| 1.0 - 0.3 * i as f64).collect();
+        let small = run(&inst, RegKind::Gini, gamma, Some(z.clone()));
+        let big_theta: Vec<f64> = inst.theta().iter().map(|t| t * c).collect();
+        let big_inst = inst.with_theta(big_theta).unwrap();
+        let big = run(&big_inst, RegKind::Gini, gamma * c, Some(z));
+        assert!(big.value.is_finite() && big.value > 1e150, "{}", big.value);
+        assert!(
+            rel_err(&[big.value / c], &[small.value]) <= 1e-12,
+            "{} vs {}",
+            big.value / c,
+            small.value
+        );
+        for (a, b) in big.y.iter().zip(&small.y) {
+            assert!((a - b).abs() <= 1e-12, "y {a} vs {b}");
+        }
+        let (bv, sv) = (big.vjp.unwrap(), small.vjp.unwrap());
+        for (a, b) in bv.iter().zip(&sv) {
+            assert!(
+                (a * c - b).abs() <= 1e-12 * (1.0 + b.abs()),
+                "vjp {} vs {b}",
+                a * c
+            );
+        }
+    }
+}
+
+/// When the result itself passes f64's range, the error names the value and gamma, not the
+/// scores alone: ten items at gamma 1e308 give V of about 10 * gamma / 4.
+#[test]
+fn gini_overflow_names_what_overflowed() {
+    let inst = Instance::top_k(vec![0.0; 10], 5).unwrap();
+    let err = relax_f64(&inst, RegKind::Gini, 1e308, &Extras::default()).unwrap_err();
+    match &err {
+        Error::Invalid { field, rule } => {
+            assert_eq!(field, "value", "{err}");
+            assert!(rule.contains("gamma"), "{err}");
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+/// The hard DP (`solve::hard_dp`, what `solve` runs) reports the exact bit cap with the hard
+/// DP's cause, not gini's.
+#[test]
+fn hard_dp_bit_cap_message_names_the_scores() {
+    let budget = Budget {
+        max_exact_bits: 8,
+        ..Budget::default()
+    };
+    let theta: Vec<Rational> = [3, 5, 7, 11]
+        .iter()
+        .map(|&q| Rational::new(1.into(), q.into()))
+        .collect();
+    let inst = Instance::new(Constraint::Knapsack, theta, Some(vec![1; 4]), 4, budget).unwrap();
+    let err = diffknap::solve::hard_dp(&inst).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::ExactTooLarge {
+                regularizer: RegKind::Hard,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("gini"), "{err}");
 }

@@ -8,7 +8,6 @@
 use std::cmp::Ordering;
 
 use diffknap::progress::{NoProgress, Recorder};
-use diffknap::submod::cli::{cli_main, parse_args, process_line};
 use diffknap::submod::continuous::{
     ContinuousGreedyOptions, MAX_EXTENSION_EVALUATIONS, continuous_greedy, continuous_greedy_with,
     fractional_point, integral_part, query_bounds,
@@ -30,6 +29,7 @@ use diffknap::submod::multilinear::{
 use diffknap::submod::opt::{
     brute_force, certificate, ilp_coverage, ilp_facility_location, nemhauser_wolsey,
 };
+use diffknap::submod::request::process_line;
 use diffknap::submod::request::{Algorithm, Options, answer, estimate};
 use diffknap::submod::rounding::{
     Coin, is_fractional, mass_round, mass_step, pair_round, pair_step, pick_pair,
@@ -992,11 +992,17 @@ proptest! {
 // ---------------------------------------------------------------- CLI
 
 fn opts(alg: &str, opt: bool) -> Options {
-    let mut args = vec!["--algorithm".to_string(), alg.to_string()];
-    if opt {
-        args.push("--opt".into());
-    }
-    parse_args(&args).unwrap().unwrap().options
+    let mut o = Options::new(diffknap::submod::request::Algorithm::parse(alg).unwrap());
+    o.opt = opt;
+    o
+}
+
+/// `diffknap submod ARGS...` in-process; the exit status.
+fn cli_main(args: &[String]) -> i32 {
+    let argv: Vec<String> = std::iter::once("submod".to_string())
+        .chain(args.iter().cloned())
+        .collect();
+    diffknap::cli::run(&argv, &mut Vec::new())
 }
 
 #[test]

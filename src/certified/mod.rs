@@ -54,7 +54,6 @@ use crate::error::{Error, Result};
 use crate::instance::{Budget, Instance};
 use crate::num::Num;
 use crate::num::rational::Rational;
-use crate::ops::{Extras, relax_exact};
 use crate::reg::{Gini, Hard, RegKind, Regularizer, Shannon, Tsallis};
 use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
@@ -62,10 +61,17 @@ use num_traits::{Signed, Zero};
 /// Bit cap of the exact rational attempt for hard and gini before falling back to intervals.
 pub const EXACT_ATTEMPT_BITS: u64 = 4096;
 
-/// Largest table size n * (capacity + 1) accepted at certified precision: each cell costs a
-/// few dozen arbitrary-precision operations (about 0.1 ms at 128 bits), so this keeps one
-/// instance under about half a minute. Larger instances get `Error::TooLarge`.
+/// Largest table size n * (capacity + 1) accepted at certified precision. Larger instances get
+/// `Error::TooLarge`. The work budget ([`Target::max_work`]) is the finer bound: below this
+/// size, what an instance may cost is decided by [`estimate`].
 pub const MAX_CERTIFIED_CELLS: u128 = 1 << 18;
+
+/// Default work budget of one certified call, in work units ([`estimate`]): about ten seconds
+/// on the machine the cost model was measured on.
+pub const DEFAULT_MAX_WORK: u64 = 10_000_000;
+
+/// Smallest bit cap worth an exact attempt: below it the attempt is skipped (intervals only).
+const MIN_EXACT_CAP: u64 = 256;
 
 /// The requested width of every output interval, and the precision schedule.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +83,9 @@ pub struct Target {
     pub start_bits: usize,
     /// The ceiling: past this precision the driver gives up with an error.
     pub max_bits: usize,
+    /// The work budget of one call, in work units (see [`estimate`]); checked before any work:
+    /// passes that would exceed it are never started.
+    pub max_work: u64,
 }
 
 impl Default for Target {
@@ -97,6 +106,7 @@ impl Target {
             tol,
             start_bits,
             max_bits: (start_bits * 32).max(4096),
+            max_work: DEFAULT_MAX_WORK,
         }
     }
 
@@ -139,11 +149,139 @@ impl Certified {
     }
 }
 
+/// The work plan of a certified call, computed before any work from the table size, the
+/// regularizer, the input sizes and the target: what the exact attempt and each interval pass
+/// may cost, in work units.
+///
+/// The cost model is per table cell (forward, marginals and VJP), measured on an AMD EPYC
+/// (Zen 4) shared with other jobs, in microseconds, with some margin (see docs/math.md):
+///
+/// | pass | units per cell at b bits |
+/// |---|---|
+/// | interval shannon | 700 + 2 b + 0.0033 b^2 |
+/// | interval tsallis | 180 + 0.05 b + 0.00007 b^2 |
+/// | interval gini | 80 + 0.05 b + 0.00002 b^2 |
+/// | interval hard | 20 + 0.01 b |
+/// | exact gini, numbers of b bits | 10 + 0.03 b + 0.000005 b^2 |
+/// | exact hard, numbers of b bits | 5 + 0.01 b |
+///
+/// Exact gini numbers grow row by row up to the attempt's bit cap (and up to twice that in the
+/// row that crosses it), so the exact attempt is charged at twice its cap; its cap is lowered
+/// (from [`EXACT_ATTEMPT_BITS`]) until that fits a quarter of the budget, and the attempt is
+/// skipped below [`MIN_EXACT_CAP`] bits. Exact hard numbers are sums of the inputs and are
+/// charged at the inputs' size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Estimate {
+    /// Cells of the table, n * (capacity + 1).
+    pub cells: u128,
+    /// The exact attempt's bit cap, if it is made (hard and gini only).
+    pub exact_cap: Option<u64>,
+    /// Work charged for the exact attempt (0 if none).
+    pub exact_work: u128,
+    /// The interval passes the budget allows, in order: (bits, work of that pass).
+    pub passes: Vec<(usize, u128)>,
+    /// The first pass of the schedule the budget does not allow: (bits, work), if any.
+    pub refused: Option<(usize, u128)>,
+}
+
+fn interval_cost(kind: RegKind, bits: usize) -> f64 {
+    let b = bits as f64;
+    match kind {
+        RegKind::Shannon => 700.0 + 2.0 * b + 0.0033 * b * b,
+        RegKind::Tsallis => 180.0 + 0.05 * b + 0.00007 * b * b,
+        RegKind::Gini => 80.0 + 0.05 * b + 0.00002 * b * b,
+        RegKind::Hard => 20.0 + 0.01 * b,
+    }
+}
+
+fn exact_cost(kind: RegKind, bits: u64) -> f64 {
+    let b = bits as f64;
+    match kind {
+        RegKind::Gini => 10.0 + 0.03 * b + 0.000005 * b * b,
+        _ => 5.0 + 0.01 * b,
+    }
+}
+
+fn work(cells: u128, per_cell: f64) -> u128 {
+    let w = cells as f64 * per_cell;
+    if w >= u128::MAX as f64 {
+        u128::MAX
+    } else {
+        w.ceil() as u128
+    }
+}
+
+/// The work plan of [`relax_certified`] for this call (nothing is computed but the plan).
+pub fn estimate(inst: &Instance<f64>, kind: RegKind, gamma: f64, target: &Target) -> Estimate {
+    let cells = inst.n() as u128 * (inst.capacity() as u128 + 1);
+    let budget = target.max_work as u128;
+    let (exact_cap, exact_work) = match kind {
+        RegKind::Gini => {
+            let share = budget / 4;
+            let mut cap = EXACT_ATTEMPT_BITS;
+            while cap >= MIN_EXACT_CAP && work(cells, exact_cost(kind, 2 * cap)) > share {
+                cap /= 2;
+            }
+            if cap >= MIN_EXACT_CAP {
+                (Some(cap), work(cells, exact_cost(kind, 2 * cap)))
+            } else {
+                (None, 0)
+            }
+        }
+        RegKind::Hard => {
+            // Sums of the inputs: their common denominator and the largest numerator, plus
+            // the carries of n additions.
+            let bits = inst
+                .theta()
+                .iter()
+                .chain(std::iter::once(&gamma))
+                .map(|&t| Rational::from_f64(t).bits())
+                .max()
+                .unwrap_or(0)
+                * 2
+                + 64;
+            let w = work(cells, exact_cost(kind, bits));
+            if w <= budget / 4 {
+                (Some(EXACT_ATTEMPT_BITS), w)
+            } else {
+                (None, 0)
+            }
+        }
+        _ => (None, 0),
+    };
+    let mut spent = exact_work;
+    let mut passes = Vec::new();
+    let mut refused = None;
+    let mut bits = target.start_bits.max(16);
+    while bits <= target.max_bits {
+        let w = work(cells, interval_cost(kind, bits));
+        if spent.saturating_add(w) > budget {
+            refused = Some((bits, w));
+            break;
+        }
+        spent += w;
+        passes.push((bits, w));
+        bits *= 2;
+    }
+    Estimate {
+        cells,
+        exact_cap,
+        exact_work,
+        passes,
+        refused,
+    }
+}
+
 /// The operators with certified enclosures, for an `f64` instance taken exactly.
 ///
-/// Checks gamma and z like the `f64` path. Returns `Error::Unsupported` if the target width is
-/// not reached at `target.max_bits` (typically at a kink of a sparse operator that exact
-/// arithmetic could not settle), `Error::Invalid` if an enclosure could not be formed.
+/// Checks gamma and z like the `f64` path, then plans the work ([`estimate`]) before doing any:
+/// if not even the first interval pass fits `target.max_work`, the call is refused at once
+/// with [`Error::Limit`]. Otherwise it runs the exact attempt (hard, gini; its bit cap lowered
+/// for large tables) and the interval passes the budget allows, so its work is bounded by the
+/// budget. Returns `Error::Unsupported` if the target width is not reached at the last pass
+/// (typically at a kink of a sparse operator that exact arithmetic could not settle; the
+/// message says whether the ceiling `target.max_bits` or the work budget stopped it),
+/// `Error::Invalid` if an enclosure could not be formed.
 pub fn relax_certified(
     inst: &Instance<f64>,
     kind: RegKind,
@@ -162,31 +300,58 @@ pub fn relax_certified(
     if let Some(z) = z {
         inst.check_z(z)?;
     }
-    if matches!(kind, RegKind::Hard | RegKind::Gini) {
-        match exact_attempt(inst, kind, gamma, z, target.start_bits) {
+    let plan = estimate(inst, kind, gamma, target);
+    if plan.passes.is_empty() {
+        let (bits, w) = plan.refused.unwrap_or((target.start_bits, 0));
+        return Err(Error::Limit {
+            what: format!(
+                "certified precision: work of one {}-bit interval pass over {} cells ({} units \
+                 per cell, {})",
+                bits,
+                plan.cells,
+                work(1, interval_cost(kind, bits)),
+                kind.name()
+            ),
+            needed: w,
+            limit: target.max_work as u128,
+            how: "raise the certified work budget (Target::max_work), ask for fewer digits, or \
+                  use a smaller instance"
+                .into(),
+        });
+    }
+    if let Some(cap) = plan.exact_cap {
+        match exact_attempt(inst, kind, gamma, z, target.start_bits, cap) {
             Ok(c) => return Ok(c),
             Err(Error::ExactTooLarge { .. }) => {}
             Err(e) => return Err(e),
         }
     }
-    let mut bits = target.start_bits.max(16);
     let mut widest = String::new();
-    while bits <= target.max_bits {
+    let mut last = 0;
+    for &(bits, _) in &plan.passes {
         let out = relax_intervals(inst, kind, gamma, z, bits)?;
         let bad = out.all().position(|x| !target.accepts(x));
         match bad {
             None => return Ok(out),
             Some(k) => widest = describe(&out, k),
         }
-        bits *= 2;
+        last = bits;
     }
+    let kink = "the operator is probably at a kink: a tie of the hard max, or |p - s| = gamma \
+                for gini; ask for fewer digits, or perturb the input";
     Err(Error::Unsupported {
-        what: format!(
-            "certified precision: the enclosure of {widest} is still wider than the target at {} bits \
-             (the operator is probably at a kink: a tie of the hard max, or |p - s| = gamma for gini; \
-             ask for fewer --digits, or perturb the input)",
-            target.max_bits
-        ),
+        what: match plan.refused {
+            Some((bits, w)) => format!(
+                "certified precision: the enclosure of {widest} is still wider than the target at \
+                 {last} bits, and the next pass ({bits} bits, {w} work units) would exceed the \
+                 certified work budget of {} units (raise it: Target::max_work), or {kink}",
+                target.max_work
+            ),
+            None => format!(
+                "certified precision: the enclosure of {widest} is still wider than the target at \
+                 {last} bits, the precision ceiling ({kink})"
+            ),
+        },
     })
 }
 
@@ -252,13 +417,15 @@ fn interval_pass<R: Regularizer<Interval>>(
     })
 }
 
-/// Exact rational attempt (hard, gini), rounded outward to `bits`.
+/// Exact rational attempt (hard, gini) with numbers capped at `cap` bits, rounded outward to
+/// `bits`.
 fn exact_attempt(
     inst: &Instance<f64>,
     kind: RegKind,
     gamma: f64,
     z: Option<&[f64]>,
     bits: usize,
+    cap: u64,
 ) -> Result<Certified> {
     let theta: Vec<Rational> = inst
         .theta()
@@ -267,7 +434,7 @@ fn exact_attempt(
         .collect();
     let weights: Vec<u64> = inst.weights().iter().map(|&w| w as u64).collect();
     let budget = Budget {
-        max_exact_bits: EXACT_ATTEMPT_BITS,
+        max_exact_bits: cap,
         ..inst.budget()
     };
     let inst_r = Instance::new(
@@ -277,31 +444,80 @@ fn exact_attempt(
         inst.capacity() as u64,
         budget,
     )?;
-    let extras = Extras {
-        z: z.map(|z| z.iter().map(|&x| Rational::from_f64(x)).collect()),
-        samples: 0,
-        seed: 0,
+    let g = Rational::from_f64(gamma);
+    let zr: Option<Vec<Rational>> = z.map(|z| z.iter().map(|&x| Rational::from_f64(x)).collect());
+    let out = match kind {
+        RegKind::Hard => exact_pass(&inst_r, Hard, &g, zr.as_deref(), cap)?,
+        RegKind::Gini => exact_pass(&inst_r, Gini, &g, zr.as_deref(), cap)?,
+        _ => {
+            return Err(Error::Unsupported {
+                what: format!("internal: no exact attempt for {}", kind.name()),
+            });
+        }
     };
-    let out = relax_exact(&inst_r, kind, &Rational::from_f64(gamma), &extras)?;
-    if out
-        .vjp
-        .iter()
-        .flatten()
-        .chain(out.y.iter())
-        .any(|x| x.bits() > EXACT_ATTEMPT_BITS)
-    {
-        return Err(Error::ExactTooLarge {
-            row: inst.n(),
-            bits: EXACT_ATTEMPT_BITS + 1,
-            cap: EXACT_ATTEMPT_BITS,
-        });
-    }
     let iv = |r: &Rational| Interval::from_rational(r, bits);
     Ok(Certified {
         value: iv(&out.value),
         y: out.y.iter().map(iv).collect(),
         vjp: out.vjp.as_ref().map(|v| v.iter().map(iv).collect()),
         method: Method::Exact,
+    })
+}
+
+/// The exact DP with every number capped at `cap` bits: the forward pass checks each row;
+/// before the marginals, whose denominators combine one choice probability's per row, the sum
+/// over rows of the largest choice-probability denominator must fit the cap (with shared
+/// factors, as in the dyadic case, that is the marginals' size; otherwise they could grow far
+/// past the cap, at a cost the work estimate does not cover); the outputs are checked after.
+fn exact_pass<R: Regularizer<Rational>>(
+    inst: &Instance<Rational>,
+    reg: R,
+    gamma: &Rational,
+    z: Option<&[Rational]>,
+    cap: u64,
+) -> Result<crate::ops::Relaxed<Rational>> {
+    let too_large = |row: usize, bits: u64| Error::ExactTooLarge {
+        row,
+        bits,
+        cap,
+        regularizer: R::KIND,
+    };
+    R::KIND.check_gamma(gamma)?;
+    let fwd = dp::forward(inst, reg, gamma)?;
+    let mut growth = 0u64;
+    for r in 0..fwd.q.rows() {
+        // E and y lie in [0, 1]: their size is their denominator's, which grows at most by
+        // the choice probabilities' denominators (1 for the 0/1 choices of hard).
+        growth += fwd
+            .q
+            .row(r)
+            .iter()
+            .map(|q| q.denom().bits() - 1)
+            .max()
+            .unwrap_or(0);
+        if growth > cap {
+            return Err(too_large(r + 1, growth));
+        }
+    }
+    let marg = dp::marginals(inst, &fwd);
+    let vjp = match z {
+        Some(z) => Some(dp::vjp(inst, &fwd, &marg, reg, gamma, z)?.vjp),
+        None => None,
+    };
+    if let Some(b) = vjp
+        .iter()
+        .flatten()
+        .chain(marg.y.iter())
+        .map(|x| x.bits())
+        .find(|&b| b > cap)
+    {
+        return Err(too_large(inst.n(), b));
+    }
+    Ok(crate::ops::Relaxed {
+        value: fwd.value,
+        y: marg.y,
+        vjp,
+        samples: Vec::new(),
     })
 }
 

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod fuzz;
 pub mod relax;
 pub mod solve;
+pub mod submod;
 pub mod validate;
 pub mod vectors;
 
@@ -96,12 +97,7 @@ enum Command {
         args: Vec<String>,
     },
     /// Monotone submodular maximization under a knapsack budget, on JSON Lines.
-    #[command(disable_help_flag = true)]
-    Submod {
-        /// Options of submod (--help for the list).
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
-    },
+    Submod(submod::Args),
 }
 
 /// Runs the command line `args` (without the program name); returns the exit status.
@@ -133,10 +129,7 @@ pub fn run(args: &[String], out: &mut dyn Write) -> i32 {
         Command::Fuzz(a) => fuzz::cli(&a, out),
         Command::Corpus(a) => corpus::cli(&a, out),
         Command::Bench { args } => bench::cli(&args, out),
-        Command::Submod { args } => {
-            let _ = out.flush();
-            return crate::submod::cli::cli_main(&args);
-        }
+        Command::Submod(a) => submod::cli(&a, out),
     };
     match result {
         Ok(code) => code,

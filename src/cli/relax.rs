@@ -3,7 +3,7 @@
 use super::{InputArgs, UsageError};
 use crate::backend::{Backend, BatchItem, relax_batch_with_backend};
 use crate::jsonl;
-use crate::request::certified::{DEFAULT_DIGITS, answer_certified, check_digits};
+use crate::request::certified::{DEFAULT_DIGITS, answer_certified_with, check_digits};
 use crate::request::json;
 use crate::request::relax::{Request, answer_exact, fields_f64, parse_request};
 use std::io::Write;
@@ -28,6 +28,10 @@ pub struct Args {
     /// Certified precision: width of the enclosures, 10^-DIGITS (1 to 1000).
     #[arg(long, default_value_t = DEFAULT_DIGITS)]
     pub digits: u32,
+    /// Certified precision: work budget of one line in the cost model's units (about a
+    /// microsecond each; default 10^7); a line planned above it is refused before any work.
+    #[arg(long)]
+    pub max_work: Option<u64>,
     /// f64 implementation: auto (SIMD kernels over the cores), reference, scalar, simd or
     /// parallel. Exact and certified precision always run the reference DP.
     #[arg(long, default_value = "auto")]
@@ -78,6 +82,8 @@ pub fn cli(args: &Args, out: &mut dyn Write) -> Result<i32, UsageError> {
             },
         ),
         Precision::Exact => jsonl::run(input, out, limits, answer_exact),
-        Precision::Certified => jsonl::run(input, out, limits, |v| answer_certified(v, digits)),
+        Precision::Certified => jsonl::run(input, out, limits, |v| {
+            answer_certified_with(v, digits, args.max_work)
+        }),
     })
 }

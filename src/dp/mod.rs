@@ -108,6 +108,7 @@ pub fn forward<T: Num, R: Regularizer<T>>(
                 row: i + 1,
                 bits,
                 cap,
+                regularizer: R::KIND,
             });
         }
         prev = cur;

@@ -55,6 +55,16 @@ pub fn answer_fields(out: &Certified, digits: u32) -> Map<String, Value> {
 
 /// Answers one `relax` line with certified enclosures at 10^-`digits` width.
 pub fn answer_certified(v: &Value, digits: u32) -> Result<Map<String, Value>> {
+    answer_certified_with(v, digits, None)
+}
+
+/// [`answer_certified`] with a work budget (`None`: the default, `Target::max_work`); a
+/// request whose planned work exceeds it is refused before any work.
+pub fn answer_certified_with(
+    v: &Value,
+    digits: u32,
+    max_work: Option<u64>,
+) -> Result<Map<String, Value>> {
     let req = parse_request(v, json::f64_of)?;
     if req.extras.samples > 0 {
         return Err(invalid(
@@ -67,7 +77,10 @@ pub fn answer_certified(v: &Value, digits: u32) -> Result<Map<String, Value>> {
         req.regularizer,
         req.gamma,
         req.extras.z.as_deref(),
-        &Target::digits(digits),
+        &Target {
+            max_work: max_work.unwrap_or(Target::digits(digits).max_work),
+            ..Target::digits(digits)
+        },
     )?;
     Ok(answer_fields(&out, digits))
 }

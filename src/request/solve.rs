@@ -1,15 +1,18 @@
 //! `solve` requests: the hard (gamma = 0) problem by DP, ILP or LP relaxation.
 //!
 //! Fields: `constraint`, `capacity` (or `k` for top_k), `theta` (read exactly as written),
-//! `weights`, optional `id` (the smoothing fields of a `relax` line are accepted and ignored). Output: `value` (the f64 nearest the optimum, or null when it is
-//! beyond the f64 range), `value_exact` (exact string) and `selection` for dp and ilp; `value`
-//! and the fractional `x` for lp.
+//! `weights`, optional `id` (the smoothing fields of a `relax` line are accepted and ignored).
+//! Output: `value` (the f64 nearest the optimum, or null when it is beyond the f64 range),
+//! `value_exact` (exact string) and `selection` for dp and ilp, plus for ilp `optimality`:
+//! `exact` when the exact DP confirms the optimum, `f64_rounded` when the exact check was over
+//! budget (the solver works in f64); `value` and the fractional `x` for lp (on the weights as
+//! given).
 
 use super::json::{self, array, exact, nums, object, opt_array};
 use crate::error::{Result, invalid};
 use crate::instance::{Budget, Constraint, Instance};
 use crate::num::rational::Rational;
-use crate::oracle::ilp;
+use crate::oracle::ilp::{self, IlpLimits};
 use crate::solve::hard_dp;
 use serde_json::{Map, Value};
 
@@ -67,8 +70,14 @@ pub fn parse(v: &Value) -> Result<Instance<Rational>> {
     Instance::new(constraint, theta, weights, capacity, Budget::default())
 }
 
-/// Answers one line.
+/// Answers one line with the default ILP limits.
 pub fn answer(v: &Value, method: Method) -> Result<Map<String, Value>> {
+    answer_with(v, method, &IlpLimits::default())
+}
+
+/// Answers one line; `limits` bound the ILP and LP solvers (a stop at a limit is an error
+/// naming it, never an answer).
+pub fn answer_with(v: &Value, method: Method, limits: &IlpLimits) -> Result<Map<String, Value>> {
     let inst = parse(v)?;
     let sel_json = |sel: &[bool]| Value::Array(sel.iter().map(|&b| Value::from(b as u8)).collect());
     match method {
@@ -81,15 +90,16 @@ pub fn answer(v: &Value, method: Method) -> Result<Map<String, Value>> {
             ]))
         }
         Method::Ilp => {
-            let sol = ilp::solve_ilp(&inst)?;
+            let sol = crate::solve::ilp_checked(&inst, limits)?;
             Ok(object(vec![
                 ("value", approx(&sol.value)),
                 ("value_exact", exact(&sol.value)),
                 ("selection", sel_json(&sol.selection)),
+                ("optimality", Value::from(sol.optimality.name())),
             ]))
         }
         Method::Lp => {
-            let sol = ilp::solve_lp(&inst)?;
+            let sol = ilp::solve_lp_with(&inst, limits)?;
             Ok(object(vec![
                 ("value", json::num(sol.value, "value")?),
                 ("x", nums(&sol.x, "x")?),

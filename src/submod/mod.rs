@@ -13,7 +13,7 @@
 //! * [`multilinear`], [`rounding`]: the multilinear extension and mean-zero pair rounding.
 //! * [`opt`]: exact optima (brute force, ILPs through good_lp) and an upper-bound certificate.
 //! * [`request`]: one request of the `submod` command (parse, estimate, run, answer);
-//!   [`work`]: work estimates, the work limit and progress; [`cli`]: the command's shell.
+//!   [`work`]: work estimates, the work limit and progress; the command-line shell is `diffknap submod` (src/cli/submod.rs).
 //!
 //! See `docs/submodular.md` for ratios, query bounds and citations.
 //!
@@ -30,7 +30,6 @@
 // membership) mirror the mathematics; iterator chains would obscure them.
 #![allow(clippy::needless_range_loop)]
 
-pub mod cli;
 pub mod continuous;
 pub mod ene_nguyen;
 pub mod enumeration;

@@ -758,3 +758,28 @@ fn solve_line(
         }
     }
 }
+
+/// Answers one input line without progress (never panics on bad input): `{"id", ...answer}`
+/// or `{"id", "error"}`, with `id` first (`null` if the line has none or is not JSON).
+pub fn process_line(line: &str, opts: &Options) -> serde_json::Value {
+    process_line_with(line, opts, &crate::progress::NoProgress)
+}
+
+/// [`process_line`] with a progress sink.
+pub fn process_line_with(
+    line: &str,
+    opts: &Options,
+    progress: &dyn crate::progress::Progress,
+) -> serde_json::Value {
+    use crate::jsonl;
+    let (m, _) = match jsonl::parse_line(1, line.as_bytes()) {
+        jsonl::Line::Object { value, .. } => {
+            let id = value.get("id").cloned().unwrap_or(serde_json::Value::Null);
+            jsonl::reply(id, answer(&value, opts, progress))
+        }
+        jsonl::Line::Bad { id, error, .. } => {
+            jsonl::reply(id, Err(crate::Error::Input { what: error }))
+        }
+    };
+    serde_json::Value::Object(m)
+}
