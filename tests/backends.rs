@@ -1,7 +1,8 @@
 //! Conformance of every fast backend with the reference DP (issue 4).
 //!
-//! Every plan (each instruction set this CPU has, sequential and row-split over 2 and 3
-//! threads, full and checkpointed memory) runs with work buffers filled with garbage, on
+//! Every plan (each instruction set this CPU has, sequential, row-split over 2 and 3
+//! threads, segments recomputed on a second thread; full, checkpointed, compact and auto
+//! memory) runs with work buffers filled with garbage, on
 //! instances covering every constraint and the edge cases (ties, zero weights, weights
 //! above the capacity, capacity 0, k = 0, k = n, exact constraints with unreachable cells,
 //! tiny and huge gamma). The shannon and hard values must agree with the reference within
@@ -12,7 +13,8 @@
 //! Samples must be the same draws for the same seed.
 
 use diffknap::backend::{
-    self, Backend, BatchItem, Isa, Memory, Par, Plan, relax_batch, relax_with_backend,
+    self, Backend, BatchItem, Isa, Memory, Par, Plan, batch_schedule, pipeline_bytes, relax_batch,
+    relax_batch_within, relax_with_backend,
 };
 use diffknap::ops::{Extras, Relaxed, relax_f64};
 use diffknap::rng::Rng;
@@ -27,8 +29,15 @@ fn plans() -> Vec<(String, Plan)> {
             ("seq", Par::Seq, 2048),
             ("rows2", Par::Threads(2), 1),
             ("rows3", Par::Threads(3), 1),
+            // Rows on one thread, checkpointed segments recomputed on a second one.
+            ("segments2", Par::Threads(2), usize::MAX),
         ] {
-            for memory in [Memory::Full, Memory::Checkpointed, Memory::Compact] {
+            for memory in [
+                Memory::Full,
+                Memory::Checkpointed,
+                Memory::Compact,
+                Memory::Auto,
+            ] {
                 let mut plan = Plan::new(isa, par);
                 plan.memory = memory;
                 plan.min_cols_per_thread = min_cols;
@@ -514,5 +523,243 @@ fn every_memory_mode_without_a_vjp_matches_the_reference() {
                 );
             }
         }
+    }
+}
+
+/// Instances whose tables (16 bytes per cell) exceed the 32 MiB under which
+/// `Memory::Auto` keeps full tables: Auto then picks `Compact` (shannon) or `Checkpointed`.
+fn large_instances() -> Vec<(String, Instance<f64>, Vec<f64>)> {
+    let mut rng = Rng::seed(77);
+    let mut out = Vec::new();
+    for (n, cap) in [(300usize, 7200u64), (2100, 1000)] {
+        let theta: Vec<f64> = (0..n).map(|_| 2.0 * rng.uniform() - 1.0).collect();
+        let wmax = (2 * cap / n as u64).max(1);
+        let weights: Vec<u64> = (0..n).map(|_| 1 + rng.below(wmax)).collect();
+        let z: Vec<f64> = (0..n).map(|_| 2.0 * rng.uniform() - 1.0).collect();
+        let inst = Instance::knapsack(theta, weights, cap).unwrap();
+        assert!(16 * inst.n() * (inst.capacity() + 1) > 32 << 20);
+        out.push((format!("knapsack {n}x{}", cap + 1), inst, z));
+    }
+    // Exact capacity, with unreachable cells (weights 2 and 4, one weight 3).
+    let (n, cap) = (2100usize, 1201u64);
+    let theta: Vec<f64> = (0..n).map(|_| 2.0 * rng.uniform() - 1.0).collect();
+    let weights: Vec<u64> = (0..n)
+        .map(|i| if i == 5 { 3 } else { 2 + 2 * rng.below(2) })
+        .collect();
+    let z: Vec<f64> = (0..n).map(|_| 2.0 * rng.uniform() - 1.0).collect();
+    let inst = Instance::exact(theta, weights, cap).unwrap();
+    assert!(16 * inst.n() * (inst.capacity() + 1) > 32 << 20);
+    out.push((format!("exact {n}x{}", cap + 1), inst, z));
+    out
+}
+
+#[test]
+fn auto_memory_and_the_one_shot_path_match_the_reference() {
+    for (name, inst, z) in large_instances() {
+        for reg in RegKind::ALL {
+            let gamma = if reg == RegKind::Hard { 0.0 } else { 0.5 };
+            let extras = Extras {
+                z: Some(z.clone()),
+                samples: 0,
+                seed: 0,
+            };
+            let want = relax_f64(&inst, reg, gamma, &extras).unwrap();
+            let what = |how: &str| format!("{name}/{}/{how}", reg.name());
+            // The one-shot path of `relax`: a batch of one instance on `auto`.
+            let item = BatchItem {
+                instance: &inst,
+                regularizer: reg,
+                gamma,
+                extras: &extras,
+            };
+            let got = backend::relax_batch_with_backend(&[item], Backend::Auto)
+                .pop()
+                .unwrap()
+                .unwrap();
+            compare(&what("one-shot auto"), reg, &inst, gamma, &got, &want);
+            let got = relax_with_backend(&inst, reg, gamma, &extras, Backend::Auto).unwrap();
+            compare(&what("auto"), reg, &inst, gamma, &got, &want);
+            // Auto memory, rows split over 2 threads, garbage-filled buffers.
+            let mut plan = Plan::new(Isa::detect(), Par::Threads(2));
+            plan.memory = Memory::Auto;
+            plan.min_cols_per_thread = 1;
+            plan.poison = true;
+            let got = backend::relax(&inst, reg, gamma, &extras, &plan).unwrap();
+            compare(
+                &what("auto memory, rows2, poison"),
+                reg,
+                &inst,
+                gamma,
+                &got,
+                &want,
+            );
+            // Segments recomputed on a second thread: the same operations in the same order
+            // as on one thread, so the same bits.
+            let mut seq = Plan::new(Isa::detect(), Par::Seq);
+            seq.memory = Memory::Checkpointed;
+            let one = backend::relax(&inst, reg, gamma, &extras, &seq).unwrap();
+            let mut two = seq;
+            two.par = Par::Threads(2);
+            two.min_cols_per_thread = usize::MAX;
+            two.poison = true;
+            let got = backend::relax(&inst, reg, gamma, &extras, &two).unwrap();
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(
+                got.value.to_bits(),
+                one.value.to_bits(),
+                "{}",
+                what("segments2")
+            );
+            assert_eq!(bits(&got.y), bits(&one.y), "{}", what("segments2"));
+            assert_eq!(
+                bits(got.vjp.as_ref().unwrap()),
+                bits(one.vjp.as_ref().unwrap()),
+                "{}",
+                what("segments2")
+            );
+            compare(&what("segments2"), reg, &inst, gamma, &got, &want);
+        }
+    }
+}
+
+#[test]
+fn batch_memory_is_bounded_per_call_not_per_thread() {
+    let large = large_instances();
+    let small = instances();
+    let regs = [RegKind::Shannon, RegKind::Gini, RegKind::Hard];
+    let extras: Vec<Extras<f64>> = (0..6)
+        .map(|k| Extras {
+            z: Some(z_for(large[k % 3].1.n(), k as u64)),
+            samples: 0,
+            seed: 0,
+        })
+        .collect();
+    let small_extras = Extras {
+        z: None,
+        samples: 2,
+        seed: 9,
+    };
+    let mut items: Vec<BatchItem> = (0..6)
+        .map(|k| BatchItem {
+            instance: &large[k % 3].1,
+            regularizer: regs[k % 3],
+            gamma: if regs[k % 3] == RegKind::Hard {
+                0.0
+            } else {
+                0.5
+            },
+            extras: &extras[k],
+        })
+        .collect();
+    // Samples keep the full tables: with more than one thread this one runs alone.
+    let sampled = Extras {
+        z: Some(z_for(large[0].1.n(), 99)),
+        samples: 3,
+        seed: 5,
+    };
+    items.push(BatchItem {
+        instance: &large[0].1,
+        regularizer: RegKind::Tsallis,
+        gamma: 0.5,
+        extras: &sampled,
+    });
+    items.push(BatchItem {
+        instance: &small[1].1,
+        regularizer: RegKind::Shannon,
+        gamma: 0.3,
+        extras: &small_extras,
+    });
+    let full = |it: &BatchItem| {
+        let (n, cols) = (it.instance.n(), it.instance.capacity() + 1);
+        pipeline_bytes(n, cols, true, Memory::Full)
+    };
+    // A budget that holds one instance's full tables, but not one per thread.
+    let budget = items.iter().map(full).max().unwrap() + (1 << 20);
+    let mut downgraded = 0;
+    let mut alone = 0;
+    for threads in 1..=8 {
+        let mut plan = Plan::new(Isa::detect(), Par::Threads(threads));
+        plan.memory = Memory::Full;
+        let slots = batch_schedule(&items, &plan, budget);
+        for (it, slot) in items.iter().zip(&slots) {
+            if slot.concurrent {
+                assert!(threads > 1);
+                // At most `threads` instances run at once, each within its share.
+                assert!(
+                    threads * slot.bytes <= budget,
+                    "{threads} threads: {slot:?}"
+                );
+            } else {
+                assert!(slot.bytes <= budget, "{threads} threads: {slot:?}");
+            }
+            downgraded += usize::from(slot.memory != Memory::Full);
+            alone += usize::from(threads > 1 && !slot.concurrent);
+            let _ = it;
+        }
+    }
+    // The bound was binding: some instances got a smaller layout, some ran alone.
+    assert!(downgraded > 0 && alone > 0, "{downgraded} {alone}");
+    let want: Vec<Relaxed<f64>> = items
+        .iter()
+        .map(|it| relax_f64(it.instance, it.regularizer, it.gamma, it.extras).unwrap())
+        .collect();
+    for (threads, budget) in [(3, budget), (2, budget / 4), (4, 1)] {
+        let mut plan = Plan::new(Isa::detect(), Par::Threads(threads));
+        plan.memory = Memory::Auto;
+        plan.poison = true;
+        let got = relax_batch_within(&items, &plan, budget);
+        for (k, (g, w)) in got.iter().zip(&want).enumerate() {
+            let g = g.as_ref().unwrap();
+            let what = format!("batch[{k}] {threads} threads, budget {budget}");
+            compare(
+                &what,
+                items[k].regularizer,
+                items[k].instance,
+                items[k].gamma,
+                g,
+                w,
+            );
+            for (a, b) in g.samples.iter().zip(&w.samples) {
+                assert_eq!(a.selection, b.selection, "{what}");
+            }
+        }
+    }
+}
+
+#[test]
+fn gini_with_a_huge_temperature_does_not_overflow() {
+    // Gini is positively homogeneous: V(l theta, l gamma) = l V(theta, gamma). With
+    // l = 2^530 every scaling is exact, and gamma = 10 l (about 3.5e160) puts the interior
+    // differences near 1e160, whose square overflows.
+    let l = 2f64.powi(530);
+    let theta = vec![3.0, -2.5, 7.0, 0.5, -9.0, 4.0];
+    let weights = vec![1, 2, 1, 3, 2, 1];
+    let small = Instance::knapsack(theta.clone(), weights.clone(), 4).unwrap();
+    let big = Instance::knapsack(theta.iter().map(|t| t * l).collect(), weights, 4).unwrap();
+    let z = vec![1.0, -1.0, 0.5, 0.25, 2.0, -0.5];
+    let extras = Extras {
+        z: Some(z),
+        samples: 0,
+        seed: 0,
+    };
+    let want = relax_f64(&small, RegKind::Gini, 10.0, &extras).unwrap();
+    assert!(want.y.iter().any(|&y| y > 0.0 && y < 1.0), "interior case");
+    for (pname, plan) in plans() {
+        let got = backend::relax(&big, RegKind::Gini, 10.0 * l, &extras, &plan)
+            .unwrap_or_else(|e| panic!("{pname}: {e}"));
+        // y has degree 0, V degree 1 and the VJP (H z) degree -1 in l.
+        let unscaled = Relaxed {
+            value: got.value / l,
+            vjp: got.vjp.map(|v| v.iter().map(|x| x * l).collect()),
+            ..got
+        };
+        compare(
+            &format!("gini gamma 2^530 10/{pname}"),
+            RegKind::Gini,
+            &small,
+            10.0,
+            &unscaled,
+            &want,
+        );
     }
 }

@@ -102,14 +102,18 @@ impl Kern for KGini {
         let d = s.sub(pv, sv);
         let gv = s.splat(g.gamma);
         let half = s.splat(0.5);
-        // q = 1/2 + d / (2 gamma); v = ((s + p)/2 + gamma/4) + d^2 / (4 gamma), in this
-        // order and with true divisions: near ties at small gamma the choice is
-        // ill-conditioned (rounding of V is amplified by 1/gamma), so the same rounding
-        // sequence as the specification's formula keeps every backend on the same answer.
-        let qi = s.add(half, s.div(d, s.splat(2.0 * g.gamma)));
+        // q = 1/2 + t, t = d / (2 gamma); v = ((s + p)/2 + gamma/4) + d^2 / (4 gamma), in
+        // this order and with a true division: near ties at small gamma the choice is
+        // ill-conditioned (rounding of V is amplified by 1/gamma), so the specification's
+        // rounding sequence for q keeps every backend on the same answer. The last term is
+        // computed as (d t) / 2: in the interior |d| < gamma, so |d t| < gamma / 2 never
+        // overflows, where d^2 does for gamma above 1e154 (it differs from d^2 / (4 gamma)
+        // by an ulp of a term at most gamma / 4).
+        let t = s.div(d, s.splat(2.0 * g.gamma));
+        let qi = s.add(half, t);
         let vi = s.add(
             s.add(s.mul(s.add(sv, pv), half), s.splat(0.25 * g.gamma)),
-            s.div(s.mul(d, d), s.splat(4.0 * g.gamma)),
+            s.mul(s.mul(d, t), half),
         );
         let pick = s.le(gv, d);
         let skip = s.le(d, s.splat(-g.gamma));

@@ -1,19 +1,10 @@
-//! Passes over the item rows: one worker per block of capacities, one barrier per row.
-//!
-//! A pass runs `threads` workers (the calling thread is worker 0; the others are scoped
-//! threads); worker k owns the capacities `lo_k..hi_k` of every row it writes and may
-//! read whole rows of the previous step. With one worker the barrier is a no-op, so the
-//! sequential and the row-parallel paths are the same code.
-//!
-//! Buffers are shared between workers through [`Shared`], the only `unsafe` outside
-//! `simd.rs`. Invariant (checked by construction of every pass below): between two
-//! barrier waits, a worker writes only its own block of the rows being produced, and no
-//! worker reads those rows; every row read was completed before the last barrier.
+//! Passes over the item rows (forward, forward tangent, backward, segmented backward),
+//! each run by the workers of [`super::sync`] on blocks of capacities.
 
+use super::buffers::alloc;
 use super::kernels::{Kern, Params, backward_row, forward_row, tangent_row};
 use super::simd::Simd;
-use std::marker::PhantomData;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use super::sync::{Barrier, Shared, run_blocks};
 
 /// The data every pass needs: the instance as plain slices, and the regularizer constants.
 #[derive(Debug, Clone, Copy)]
@@ -37,200 +28,6 @@ impl Problem<'_> {
     pub fn n(&self) -> usize {
         self.theta.len()
     }
-}
-
-/// A work buffer: zeroed (cheap, lazily mapped) or, when testing, filled with garbage.
-pub fn alloc(len: usize, poison: bool) -> Vec<f64> {
-    if poison {
-        (0..len)
-            .map(|i| match i % 3 {
-                0 => f64::NAN,
-                1 => -1.0e300,
-                _ => 7.0,
-            })
-            .collect()
-    } else {
-        vec![0.0; len]
-    }
-}
-
-/// Makes `buf` a work buffer of `len` values, reusing its allocation: existing values are
-/// left as they are (every pass overwrites what it reads), or all set to garbage when
-/// testing.
-pub fn reuse(buf: &mut Vec<f64>, len: usize, poison: bool) {
-    if poison {
-        *buf = alloc(len, true);
-    } else {
-        buf.resize(len, 0.0);
-    }
-}
-
-/// A buffer that several workers write in disjoint blocks (see the module invariant).
-#[derive(Clone, Copy)]
-struct Shared<'a> {
-    ptr: *mut f64,
-    len: usize,
-    _life: PhantomData<&'a mut [f64]>,
-}
-
-// SAFETY: `Shared` is a pointer to a buffer borrowed mutably for 'a; workers access it only
-// under the module invariant (disjoint writes, reads of rows completed before a barrier).
-unsafe impl Send for Shared<'_> {}
-// SAFETY: as above.
-unsafe impl Sync for Shared<'_> {}
-
-impl<'a> Shared<'a> {
-    fn new(buf: &'a mut [f64]) -> Self {
-        Shared {
-            ptr: buf.as_mut_ptr(),
-            len: buf.len(),
-            _life: PhantomData,
-        }
-    }
-    /// The sub-buffer `lo..hi` (same sharing rules).
-    fn sub(&self, lo: usize, hi: usize) -> Self {
-        assert!(lo <= hi && hi <= self.len);
-        Shared {
-            ptr: self.ptr.wrapping_add(lo),
-            len: hi - lo,
-            _life: PhantomData,
-        }
-    }
-    /// A read-only buffer: `get_mut` must never be called on the result.
-    fn from_ref(buf: &'a [f64]) -> Self {
-        Shared {
-            ptr: buf.as_ptr() as *mut f64,
-            len: buf.len(),
-            _life: PhantomData,
-        }
-    }
-    /// Reads `lo..hi`.
-    ///
-    /// # Safety
-    /// No worker writes `lo..hi` until the returned slice is dropped (module invariant).
-    #[inline(always)]
-    unsafe fn get(&self, lo: usize, hi: usize) -> &'a [f64] {
-        assert!(lo <= hi && hi <= self.len);
-        // SAFETY: in bounds (asserted); no concurrent writer (caller's contract).
-        unsafe { std::slice::from_raw_parts(self.ptr.add(lo), hi - lo) }
-    }
-    /// Writes `lo..hi`.
-    ///
-    /// # Safety
-    /// No other worker reads or writes `lo..hi` until the returned slice is dropped.
-    #[inline(always)]
-    #[allow(clippy::mut_from_ref)]
-    unsafe fn get_mut(&self, lo: usize, hi: usize) -> &'a mut [f64] {
-        assert!(lo <= hi && hi <= self.len);
-        // SAFETY: in bounds (asserted); exclusive (caller's contract).
-        unsafe { std::slice::from_raw_parts_mut(self.ptr.add(lo), hi - lo) }
-    }
-}
-
-/// A barrier for a fixed number of workers: spins briefly, then yields (the machine may
-/// be shared, so a descheduled peer must not be waited for by burning a core forever).
-struct Barrier {
-    threads: usize,
-    count: AtomicUsize,
-    generation: AtomicUsize,
-    /// Set when a worker panics, so that its peers stop waiting and panic too (instead of
-    /// waiting forever for a worker that will never arrive).
-    poisoned: AtomicBool,
-}
-
-/// Poisons the barrier if the worker holding it unwinds.
-struct PoisonOnPanic<'a>(&'a Barrier);
-
-impl Drop for PoisonOnPanic<'_> {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            self.0.poisoned.store(true, Ordering::Release);
-        }
-    }
-}
-
-impl Barrier {
-    fn new(threads: usize) -> Self {
-        Barrier {
-            threads,
-            count: AtomicUsize::new(0),
-            generation: AtomicUsize::new(0),
-            poisoned: AtomicBool::new(false),
-        }
-    }
-    #[inline(always)]
-    fn wait(&self) {
-        if self.threads <= 1 {
-            return;
-        }
-        let generation = self.generation.load(Ordering::Acquire);
-        if self.count.fetch_add(1, Ordering::AcqRel) + 1 == self.threads {
-            self.count.store(0, Ordering::Relaxed);
-            self.generation.fetch_add(1, Ordering::AcqRel);
-        } else {
-            let mut spins = 0u32;
-            while self.generation.load(Ordering::Acquire) == generation {
-                if self.poisoned.load(Ordering::Acquire) {
-                    panic!("diffknap: another worker of this pass panicked");
-                }
-                if spins < 2000 {
-                    std::hint::spin_loop();
-                    spins += 1;
-                } else {
-                    std::thread::yield_now();
-                }
-            }
-        }
-    }
-}
-
-/// Block boundaries: `threads` blocks of `cols`, cut at multiples of 8 capacities.
-fn blocks(cols: usize, threads: usize) -> Vec<(usize, usize)> {
-    let t = threads.max(1);
-    let mut cuts: Vec<usize> = (0..=t).map(|k| (cols * k / t) / 8 * 8).collect();
-    cuts[t] = cols;
-    (0..t)
-        .map(|k| (cuts[k], cuts[k + 1].max(cuts[k])))
-        .collect()
-}
-
-/// Runs `work(k, lo, hi, barrier)` for every block, worker 0 on the calling thread.
-fn run_blocks<R: Send>(
-    cols: usize,
-    threads: usize,
-    work: impl Fn(usize, usize, usize, &Barrier) -> R + Sync,
-) -> Vec<R> {
-    let bl = blocks(cols, threads);
-    let barrier = Barrier::new(bl.len());
-    if bl.len() == 1 {
-        return vec![work(0, bl[0].0, bl[0].1, &barrier)];
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = bl[1..]
-            .iter()
-            .enumerate()
-            .map(|(k, &(lo, hi))| {
-                let work = &work;
-                let barrier = &barrier;
-                scope.spawn(move || {
-                    let _guard = PoisonOnPanic(barrier);
-                    work(k + 1, lo, hi, barrier)
-                })
-            })
-            .collect();
-        let first = {
-            let _guard = PoisonOnPanic(&barrier);
-            work(0, bl[0].0, bl[0].1, &barrier)
-        };
-        let mut out = vec![first];
-        for h in handles {
-            match h.join() {
-                Ok(r) => out.push(r),
-                Err(p) => std::panic::resume_unwind(p),
-            }
-        }
-        out
-    })
 }
 
 /// Forward-tangent inputs and outputs of a fused or separate tangent pass.
@@ -767,40 +564,73 @@ pub fn segmented_backward<S: Simd, K: Kern>(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A freshly recomputed segment handed from the recomputing thread to the backward one:
+/// its index and its Q (and Qdot) rows.
+type Segment<'q> = (usize, &'q mut [f64], &'q mut [f64]);
 
-    #[test]
-    fn a_panicking_worker_does_not_hang_its_peers() {
-        for bad in [0, 1, 2] {
-            let r = std::panic::catch_unwind(|| {
-                run_blocks(64, 3, |k, _, _, barrier| {
-                    for _ in 0..3 {
-                        if k == bad {
-                            panic!("worker {k} fails");
-                        }
-                        barrier.wait();
-                    }
-                })
-            });
-            assert!(r.is_err());
-        }
-    }
-
-    #[test]
-    fn blocks_cover_and_align() {
-        for cols in [1, 7, 8, 9, 100, 1001] {
-            for t in 1..5 {
-                let b = blocks(cols, t);
-                assert_eq!(b.len(), t);
-                assert_eq!(b[0].0, 0);
-                assert_eq!(b[t - 1].1, cols);
-                for k in 1..t {
-                    assert_eq!(b[k].0, b[k - 1].1);
-                    assert_eq!(b[k].0 % 8, 0);
+/// The backward phase of the checkpointed pipeline on two threads, for rows too short to
+/// split by capacity blocks: a second thread recomputes the segments (forward and tangent
+/// from each segment's checkpoint; segments are independent of one another) from the last
+/// to the first, while the calling thread runs the backward recursion over each segment as
+/// soon as it is ready. Two segment buffers (`q` and `qd` each hold `2 every` rows) go back
+/// and forth; the threads meet once per segment (`every` rows), not once per row, so a
+/// briefly descheduled peer costs little. Same kernels and same order of operations as
+/// [`segmented_backward`] on one thread: the same results, bit for bit.
+#[allow(clippy::too_many_arguments)]
+pub fn pipelined_backward<S: Simd, K: Kern>(
+    s: S,
+    p: &Problem,
+    every: usize,
+    ck_v: &[f64],
+    ck_vd: Option<&[f64]>,
+    z: Option<&[f64]>,
+    q: &mut [f64],
+    qd: &mut [f64],
+    y: &mut [f64],
+    vjp: &mut [f64],
+) {
+    use std::sync::mpsc::sync_channel;
+    let (n, cols) = (p.n(), p.cols);
+    let every = every.max(1);
+    let seg = every * cols;
+    assert!(q.len() >= 2 * seg && (z.is_none() || qd.len() >= 2 * seg));
+    assert!(z.is_none() || ck_vd.is_some());
+    let (q_a, q_b) = q.split_at_mut(seg);
+    let (qd_a, qd_b): (&mut [f64], &mut [f64]) = if z.is_some() {
+        qd.split_at_mut(seg)
+    } else {
+        (&mut [], &mut [])
+    };
+    let segments = n.div_ceil(every);
+    let rows_of = |k: usize| (k * every, ((k + 1) * every).min(n));
+    let (ready_tx, ready_rx) = sync_channel::<Segment>(2);
+    let (free_tx, free_rx) = sync_channel::<(&mut [f64], &mut [f64])>(2);
+    let _ = free_tx.send((q_a, qd_a));
+    let _ = free_tx.send((&mut q_b[..], qd_b));
+    let mut state = BackState::start(cols, z.is_some(), p.poison);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            for k in (0..segments).rev() {
+                let Ok((q, qd)) = free_rx.recv() else { return };
+                let start = &ck_v[k * cols..(k + 1) * cols];
+                let vd_start = ck_vd.map(|c| &c[k * cols..(k + 1) * cols]);
+                let tan = z.map(|z| Tangent { z, qd: &mut *qd });
+                forward_pass::<S, K>(s, p, rows_of(k), Some(start), vd_start, q, tan, None, 1);
+                if ready_tx.send((k, q, qd)).is_err() {
+                    return;
                 }
             }
+        });
+        for want in (0..segments).rev() {
+            // A closed channel means the recomputing thread panicked: the scope re-raises it.
+            let Ok((k, q, qd)) = ready_rx.recv() else {
+                break;
+            };
+            debug_assert_eq!(k, want);
+            let qd_ref = z.map(|_| &qd[..]);
+            backward_pass(s, p, rows_of(k), q, qd_ref, &mut state, y, vjp, 1);
+            let _ = free_tx.send((q, qd));
         }
-    }
+        drop(free_tx);
+    });
 }

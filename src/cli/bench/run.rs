@@ -1,5 +1,4 @@
-//! `diffknap bench [--json] [--quick] [--grid N,C,B;...] [--compare-python FILE [--python EXE]]`:
-//! throughput of every backend on a grid of sizes.
+//! The measurements of `diffknap bench`.
 //!
 //! For each (n, C, batch) of the grid and each regularizer it times the forward pass
 //! (Algorithm 1), the marginals (Algorithm 2, from a stored forward), the VJP (Algorithm 4,
@@ -13,7 +12,6 @@
 //! API (`dp_value`, `dp_layer`, `dp_vjp`) on the same instances (shannon, gini, tsallis),
 //! after one warm-up call per function (JIT compilation is not timed).
 
-use super::{Flags, UsageError};
 use crate::backend::{self, Isa, Memory, Par, Plan, Workspace, math, par_map, pipeline_bytes};
 use crate::dp;
 use crate::instance::Instance;
@@ -86,12 +84,98 @@ fn time_it(min_reps: usize, min_secs: f64, mut f: impl FnMut()) -> f64 {
     times.iter().copied().fold(f64::INFINITY, f64::min)
 }
 
-/// The four timed operations.
-const OPS: [&str; 4] = ["forward", "marginals", "vjp", "pipeline"];
+/// The timed operations. `oneshot` is the whole pipeline as `relax` runs it: one batch
+/// call ([`backend::relax_batch`]) with fresh tables every time (no workspace kept).
+pub const OPS: [&str; 5] = ["forward", "marginals", "vjp", "pipeline", "oneshot"];
 
-struct Timer {
-    reps: usize,
-    secs: f64,
+/// How long each measurement runs: at least `reps` calls and `secs` seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct Timer {
+    /// Minimum number of calls.
+    pub reps: usize,
+    /// Minimum seconds.
+    pub secs: f64,
+}
+
+/// What to measure (from the command line, see `parse.rs`).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Repetitions.
+    pub timer: Timer,
+    /// (n, C, batch) cases.
+    pub grid: Vec<(usize, usize, usize)>,
+    /// Backends to time (reference, scalar, simd, parallel, checkpointed, auto).
+    pub backends: Vec<String>,
+    /// Regularizers.
+    pub regs: Vec<RegKind>,
+    /// Threads of the parallel backends.
+    pub threads: usize,
+    /// Split threshold of `parallel` for a single instance.
+    pub min_cols: Option<usize>,
+    /// Instruction set of the SIMD backends.
+    pub isa: Isa,
+}
+
+/// The backends of a table row, in column order.
+pub const BACKENDS: [&str; 6] = [
+    "reference",
+    "scalar",
+    "simd",
+    "parallel",
+    "checkpointed",
+    "auto",
+];
+
+/// A (case, regularizer) of the grid.
+#[derive(Debug, Clone, Copy)]
+pub struct Case {
+    /// Items.
+    pub n: usize,
+    /// Capacity.
+    pub cap: usize,
+    /// Instances per batch.
+    pub batch: usize,
+    /// Regularizer.
+    pub reg: RegKind,
+}
+
+impl Case {
+    /// Cells per batch: batch n (C + 1).
+    pub fn cells(&self) -> f64 {
+        (self.batch * self.n * (self.cap + 1)) as f64
+    }
+}
+
+/// What the run reports, in order; `print.rs` turns it into tables or JSON lines.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A (case, regularizer) starts.
+    Case(Case),
+    /// One operation on every backend: (backend, (seconds, bytes per cell) if timed),
+    /// in [`BACKENDS`] order, and the paper's code's seconds if compared.
+    Op {
+        /// The case.
+        case: Case,
+        /// forward, marginals, vjp or pipeline.
+        op: &'static str,
+        /// Per backend.
+        row: Vec<(String, Option<(f64, f64)>)>,
+        /// The paper's code.
+        python: Option<f64>,
+    },
+    /// The bare two-way log-sum-exp against the shannon forward pass.
+    Lse {
+        /// The case.
+        case: Case,
+        /// simd (one thread) or parallel (all threads).
+        label: &'static str,
+        /// Threads of the yardstick.
+        threads: usize,
+        /// Seconds of the yardstick.
+        lse: f64,
+        /// Seconds of the forward pass.
+        forward: f64,
+    },
 }
 
 fn gamma_of(reg: RegKind) -> f64 {
@@ -237,6 +321,31 @@ fn time_fast(
     let b0 = &batch[0].instance;
     let (n, cols) = (b0.n(), b0.capacity() + 1);
     let cells = (n * cols) as f64;
+    if op == "oneshot" {
+        let extras: Vec<Extras<f64>> = batch
+            .iter()
+            .map(|b| Extras {
+                z: Some(b.z.clone()),
+                samples: 0,
+                seed: 0,
+            })
+            .collect();
+        let items: Vec<backend::BatchItem> = batch
+            .iter()
+            .zip(&extras)
+            .map(|(b, e)| backend::BatchItem {
+                instance: &b.instance,
+                regularizer: reg,
+                gamma: g,
+                extras: e,
+            })
+            .collect();
+        let secs = time_it(t.reps, t.secs, || {
+            std::hint::black_box(backend::relax_batch(&items, plan));
+        });
+        let slots = backend::batch_schedule(&items, plan, backend::batch_budget(&items));
+        return Ok((secs, slots[0].bytes as f64 / cells));
+    }
     let bpc = match op {
         "forward" => pipeline_bytes(n, cols, false, Memory::Full) as f64 / cells,
         "marginals" => pipeline_bytes(n, cols, false, Memory::Full) as f64 / cells,
@@ -331,8 +440,9 @@ for case in job["cases"]:
         print(json.dumps(out), flush=True)
 "#;
 
-/// Runs the paper's module on the grid; returns (n, C, batch, reg, op) -> seconds.
-fn run_python(
+/// Runs the paper's module on the grid; returns one JSON object per (n, C, batch,
+/// regularizer) with the seconds of each operation.
+pub fn run_python(
     python: &str,
     file: &str,
     grid: &[(usize, usize, usize)],
@@ -388,146 +498,61 @@ fn seed_of(n: usize, cap: usize, batch: usize) -> u64 {
     (n as u64) * 1_000_003 + (cap as u64) * 101 + batch as u64
 }
 
-fn parse_grid(s: &str) -> Result<Vec<(usize, usize, usize)>, UsageError> {
-    s.split(';')
-        .map(|t| {
-            let v: Vec<usize> = t
-                .split(',')
-                .map(|x| x.trim().parse::<usize>())
-                .collect::<Result<_, _>>()
-                .map_err(|_| UsageError(format!("--grid: bad entry {t:?}")))?;
-            match v[..] {
-                [n, c, b] if n > 0 && b > 0 => Ok((n, c, b)),
-                _ => Err(UsageError(format!(
-                    "--grid entries are n,C,batch with n, batch >= 1; got {t:?}"
-                ))),
-            }
-        })
-        .collect()
-}
-
-/// `diffknap bench`.
-pub fn cli(args: &[String], out: &mut dyn Write) -> Result<i32, UsageError> {
-    let flags = Flags::parse(
-        args,
-        &[
-            "--compare-python",
-            "--python",
-            "--grid",
-            "--backends",
-            "--regularizers",
-            "--threads",
-            "--min-cols-per-thread",
-        ],
-        &["--json", "--quick"],
-    )?;
-    let json_out = flags.has("--json");
-    let t = if flags.has("--quick") {
-        Timer { reps: 1, secs: 0.0 }
-    } else {
-        Timer { reps: 3, secs: 0.3 }
-    };
-    let grid = match flags.value("--grid") {
-        Some(g) => parse_grid(g)?,
-        None => GRID.to_vec(),
-    };
-    let wanted: Vec<String> = flags
-        .value("--backends")
-        .unwrap_or("reference,scalar,simd,parallel,checkpointed,auto")
-        .split(',')
-        .map(str::to_string)
-        .collect();
-    let min_cols = match flags.value("--min-cols-per-thread") {
-        None => None,
-        Some(m) => Some(m.parse::<usize>().map_err(|_| {
-            UsageError(format!(
-                "--min-cols-per-thread must be an integer; got {m:?}"
-            ))
-        })?),
-    };
-    let regs: Vec<RegKind> = match flags.value("--regularizers") {
-        None => RegKind::ALL.to_vec(),
-        Some(list) => list
-            .split(',')
-            .map(RegKind::parse)
-            .collect::<crate::Result<_>>()
-            .map_err(|e| UsageError(format!("--regularizers: {e}")))?,
-    };
-    let isa = Isa::detect();
-    let threads = match flags.value("--threads") {
-        None => Par::available().threads(),
-        Some(t) => match t.parse::<usize>() {
-            Ok(k) if k >= 1 => k,
-            _ => return Err(UsageError(format!("--threads must be >= 1; got {t:?}"))),
-        },
-    };
-    let mut python: Vec<Value> = Vec::new();
-    if let Some(file) = flags.value("--compare-python") {
-        let exe = flags.value("--python").unwrap_or("python3");
-        match run_python(exe, file, &grid, &t) {
-            Ok(v) => python = v,
-            Err(e) => {
-                eprintln!("diffknap bench: --compare-python: {e}");
-                return Ok(1);
-            }
-        }
-    }
-    let header = format!(
-        "diffknap bench: isa {}, {} threads, gamma {GAMMA}; Mcells/s (cells = batch n (C+1)), \
-         best of >= {} runs",
-        isa.name(),
-        threads,
-        t.reps
-    );
-    if !json_out {
-        let _ = writeln!(out, "{header}");
-    }
-    for &(n, cap, bsize) in &grid {
+/// Runs the benchmark, reporting each result to `sink` as soon as it is measured.
+pub fn run(cfg: &Config, python: &[Value], sink: &mut dyn FnMut(Event)) -> crate::Result<()> {
+    let (t, isa, threads) = (&cfg.timer, cfg.isa, cfg.threads);
+    let wanted = |be: &str| cfg.backends.iter().any(|w| w == be);
+    for &(n, cap, bsize) in &cfg.grid {
         let batch = make_batch(n, cap, bsize, seed_of(n, cap, bsize));
-        let cells = (bsize * n * (cap + 1)) as f64;
-        for &reg in &regs {
-            if !json_out {
-                let _ = writeln!(
-                    out,
-                    "\nn={n} C={cap} batch={bsize} {}:\n  {:<10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}  B/cell(ref, full, ckpt, paper)",
-                    reg.name(),
-                    "op",
-                    "reference",
-                    "scalar",
-                    "simd",
-                    "parallel",
-                    "ckpt",
-                    "auto",
-                    "python"
-                );
+        for &reg in &cfg.regs {
+            let case = Case {
+                n,
+                cap,
+                batch: bsize,
+                reg,
+            };
+            sink(Event::Case(case));
+            let py_case = python.iter().find(|p| {
+                p["n"] == n
+                    && p["capacity"] == cap
+                    && p["batch"] == bsize
+                    && p["regularizer"] == reg.name()
+            });
+            if let Some(p) = py_case {
+                // Same instances, same answer: check the paper's value for the first one.
+                let plan = Plan::new(isa, Par::Seq);
+                let ours = backend::forward(&batch[0].instance, reg, gamma_of(reg), &plan)
+                    .map(|f| f.value)
+                    .unwrap_or(f64::NAN);
+                let theirs = p["value0"].as_f64().unwrap_or(f64::NAN);
+                if (ours - theirs).abs() > 1e-9 * ours.abs().max(1.0) {
+                    eprintln!(
+                        "diffknap bench: warning: the python module's value {theirs} differs \
+                         from ours {ours} (n={n} C={cap} {})",
+                        reg.name()
+                    );
+                }
             }
             for op in OPS {
                 let mut row: Vec<(String, Option<(f64, f64)>)> = Vec::new();
-                for be in [
-                    "reference",
-                    "scalar",
-                    "simd",
-                    "parallel",
-                    "checkpointed",
-                    "auto",
-                ] {
-                    if !wanted.iter().any(|w| w == be) || (be == "checkpointed" && op != "pipeline")
+                for be in BACKENDS {
+                    if !wanted(be) || (be == "checkpointed" && op != "pipeline" && op != "oneshot")
                     {
                         row.push((be.into(), None));
                         continue;
                     }
                     let r = match be {
-                        "reference" => time_reference(&t, &batch, reg, op),
+                        "reference" => time_reference(t, &batch, reg, op)?,
                         "scalar" => {
-                            time_fast(&t, &batch, reg, op, &Plan::new(Isa::Scalar, Par::Seq), 1)
+                            time_fast(t, &batch, reg, op, &Plan::new(Isa::Scalar, Par::Seq), 1)?
                         }
-                        "simd" => time_fast(&t, &batch, reg, op, &Plan::new(isa, Par::Seq), 1),
+                        "simd" => time_fast(t, &batch, reg, op, &Plan::new(isa, Par::Seq), 1)?,
                         "auto" => {
                             let plan = backend::Backend::Auto
                                 .plan()
                                 .unwrap_or(Plan::new(isa, Par::Seq));
                             let bt = if bsize > 1 { plan.par.threads() } else { 1 };
-                            time_fast(&t, &batch, reg, op, &plan, bt)
+                            time_fast(t, &batch, reg, op, &plan, bt)?
                         }
                         _ => {
                             // Batch: instances over threads; one instance: capacity blocks.
@@ -539,135 +564,56 @@ pub fn cli(args: &[String], out: &mut dyn Write) -> Result<i32, UsageError> {
                             if be == "checkpointed" {
                                 plan.memory = Memory::Checkpointed;
                             }
-                            if let Some(m) = min_cols {
+                            if op == "oneshot" {
+                                // relax_batch spreads a batch itself.
+                                plan.par = Par::Threads(threads);
+                            }
+                            if let Some(m) = cfg.min_cols {
                                 plan.min_cols_per_thread = m;
                             }
-
                             let bt = if bsize > 1 { threads } else { 1 };
-                            time_fast(&t, &batch, reg, op, &plan, bt)
+                            time_fast(t, &batch, reg, op, &plan, bt)?
                         }
                     };
-                    match r {
-                        Ok(v) => row.push((be.into(), Some(v))),
-                        Err(e) => {
-                            eprintln!("diffknap bench: {be} {op}: {e}");
-                            return Ok(1);
-                        }
-                    }
+                    row.push((be.into(), Some(r)));
                 }
-                let py = python
-                    .iter()
-                    .find(|p| {
-                        p["n"] == n
-                            && p["capacity"] == cap
-                            && p["batch"] == bsize
-                            && p["regularizer"] == reg.name()
-                    })
-                    .and_then(|p| p[op].as_f64());
-                if op == "forward"
-                    && let Some(p) = python.iter().find(|p| {
-                        p["n"] == n
-                            && p["capacity"] == cap
-                            && p["batch"] == bsize
-                            && p["regularizer"] == reg.name()
-                    })
-                {
-                    // Same instances, same answer: check the paper's value for the first one.
-                    let plan = Plan::new(isa, Par::Seq);
-                    let ours = backend::forward(&batch[0].instance, reg, gamma_of(reg), &plan)
-                        .map(|f| f.value)
-                        .unwrap_or(f64::NAN);
-                    let theirs = p["value0"].as_f64().unwrap_or(f64::NAN);
-                    let agree = (ours - theirs).abs() <= 1e-9 * ours.abs().max(1.0);
-                    if !agree {
-                        eprintln!(
-                            "diffknap bench: warning: the python module's value {theirs} differs \
-                             from ours {ours} (n={n} C={cap} {})",
-                            reg.name()
-                        );
-                    }
-                }
-                let mcs = |s: f64| cells / s / 1e6;
-                if json_out {
-                    for (be, v) in &row {
-                        if let Some((secs, bpc)) = v {
-                            let line = json!({"n": n, "capacity": cap, "batch": bsize,
-                                "regularizer": reg.name(), "op": op, "backend": be,
-                                "isa": isa.name(), "threads": threads,
-                                "seconds": secs, "mcells_per_s": mcs(*secs),
-                                "bytes_per_cell": bpc});
-                            let _ = writeln!(out, "{line}");
-                        }
-                    }
-                    if let Some(secs) = py {
-                        let line = json!({"n": n, "capacity": cap, "batch": bsize,
-                            "regularizer": reg.name(), "op": op, "backend": "python",
-                            "seconds": secs, "mcells_per_s": mcs(secs),
-                            "bytes_per_cell": 40.0});
-                        let _ = writeln!(out, "{line}");
-                    }
-                } else {
-                    let cell = |v: &Option<(f64, f64)>| match v {
-                        Some((s, _)) => format!("{:>10.1}", mcs(*s)),
-                        None => format!("{:>10}", "-"),
-                    };
-                    let bpc = |i: usize| match &row[i].1 {
-                        Some((_, b)) => format!("{b:.1}"),
-                        None => "-".into(),
-                    };
-                    let mut line = format!("  {op:<10}");
-                    for (_, v) in &row {
-                        line += &format!(" {}", cell(v));
-                    }
-                    line += &match py {
-                        Some(s) => format!(" {:>10.1}", mcs(s)),
-                        None => format!(" {:>10}", "-"),
-                    };
-                    line += &format!("  {}, {}, {}, 40", bpc(0), bpc(3), bpc(4));
-                    if let (Some(s), Some((pp, _))) = (py, &row[5].1) {
-                        line += &format!("  auto/python {:.1}x", s / pp);
-                    }
-                    let _ = writeln!(out, "{line}");
-                }
+                let py = py_case.and_then(|p| p[op].as_f64());
+                sink(Event::Op {
+                    case,
+                    op,
+                    row,
+                    python: py,
+                });
             }
             if reg == RegKind::Shannon {
-                // The yardstick: the bare two-way log-sum-exp over as many elements.
-                for (label, be_idx, th) in [("simd", 2usize, 1usize), ("parallel", 3, threads)] {
-                    if !wanted.iter().any(|w| w == label) {
+                // The yardstick: the bare two-way log-sum-exp over as many elements, on one
+                // thread against the one-thread forward pass, and on all threads against
+                // the forward pass of `auto` (batches over threads, a single instance as
+                // auto runs it).
+                for (label, th) in [("simd", 1usize), ("auto", threads)] {
+                    if !wanted(if label == "simd" { "simd" } else { "auto" }) {
                         continue;
                     }
-                    let lse = time_lse(&t, bsize * n, cap + 1, th);
-                    let fwd = time_fast(
-                        &t,
-                        &batch,
-                        reg,
-                        "forward",
-                        &if be_idx == 2 || bsize > 1 {
-                            Plan::new(isa, Par::Seq)
-                        } else {
-                            Plan::new(isa, Par::Threads(threads))
-                        },
-                        if be_idx == 3 && bsize > 1 { threads } else { 1 },
-                    );
-                    let Ok((fs, _)) = fwd else { continue };
-                    if json_out {
-                        let line = json!({"n": n, "capacity": cap, "batch": bsize,
-                            "regularizer": "shannon", "op": "lse2", "backend": label,
-                            "threads": th, "seconds": lse, "mcells_per_s": cells / lse / 1e6,
-                            "forward_over_lse": lse / fs});
-                        let _ = writeln!(out, "{line}");
+                    let lse = time_lse(t, bsize * n, cap + 1, th);
+                    let (plan, bt) = if label == "simd" {
+                        (Plan::new(isa, Par::Seq), 1)
                     } else {
-                        let _ = writeln!(
-                            out,
-                            "  lse2 ({label}, {th} thr): {:.1} Melem/s; shannon forward {:.1} Mcells/s = {:.0}% of it",
-                            cells / lse / 1e6,
-                            cells / fs / 1e6,
-                            100.0 * lse / fs
-                        );
-                    }
+                        let plan = backend::Backend::Auto
+                            .plan()
+                            .unwrap_or(Plan::new(isa, Par::Seq));
+                        (plan, if bsize > 1 { threads } else { 1 })
+                    };
+                    let (forward, _) = time_fast(t, &batch, reg, "forward", &plan, bt)?;
+                    sink(Event::Lse {
+                        case,
+                        label,
+                        threads: th,
+                        lse,
+                        forward,
+                    });
                 }
             }
         }
     }
-    Ok(0)
+    Ok(())
 }

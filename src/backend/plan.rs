@@ -1,0 +1,244 @@
+//! How a fast call computes: the backend, instruction set, threads and memory layout
+//! ([`Plan`]), and the bytes each layout needs.
+
+use super::simd;
+use crate::error::{Result, invalid};
+
+/// Capacities per thread from which the `parallel` backend splits a single instance's rows.
+pub const PARALLEL_MIN_COLS: usize = 2048;
+
+/// Which implementation computes the f64 operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// The fastest correct one measured on a shared machine: the SIMD kernels, batches
+    /// spread over all cores on rayon, a single instance's rows on one core (a second core
+    /// recomputes its checkpointed segments and faults in its fresh tables),
+    /// [`Memory::Auto`].
+    Auto,
+    /// The generic reference DP ([`crate::ops::relax_f64`]).
+    Reference,
+    /// The fast kernels without SIMD, one thread.
+    Scalar,
+    /// The fast kernels with the best instruction set of this CPU, one thread.
+    Simd,
+    /// The SIMD kernels on all available cores, [`Memory::Auto`]; unlike `Auto`, a single
+    /// instance is always split by capacity blocks once every thread gets
+    /// [`PARALLEL_MIN_COLS`] capacities.
+    Parallel,
+}
+
+impl Backend {
+    /// All backends, `Auto` first.
+    pub const ALL: [Backend; 5] = [
+        Backend::Auto,
+        Backend::Reference,
+        Backend::Scalar,
+        Backend::Simd,
+        Backend::Parallel,
+    ];
+    /// Parses `auto`, `reference`, `scalar`, `simd`, `parallel`.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "auto" => Ok(Backend::Auto),
+            "reference" => Ok(Backend::Reference),
+            "scalar" => Ok(Backend::Scalar),
+            "simd" => Ok(Backend::Simd),
+            "parallel" => Ok(Backend::Parallel),
+            other => Err(invalid(
+                "backend",
+                format!("must be one of auto, reference, scalar, simd, parallel; got {other:?}"),
+            )),
+        }
+    }
+    /// The canonical name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Auto => "auto",
+            Backend::Reference => "reference",
+            Backend::Scalar => "scalar",
+            Backend::Simd => "simd",
+            Backend::Parallel => "parallel",
+        }
+    }
+    /// The fast plan this backend runs, or `None` for the reference.
+    pub fn plan(self) -> Option<Plan> {
+        match self {
+            Backend::Reference => None,
+            Backend::Scalar => Some(Plan::new(Isa::Scalar, Par::Seq)),
+            Backend::Simd => Some(Plan::new(Isa::detect(), Par::Seq)),
+            Backend::Parallel => {
+                let mut plan = Plan::new(Isa::detect(), Par::available());
+                plan.memory = Memory::Auto;
+                plan.min_cols_per_thread = PARALLEL_MIN_COLS;
+                Some(plan)
+            }
+            Backend::Auto => {
+                // Threads over a batch; a single instance's rows stay on one thread:
+                // splitting them costs one barrier per item row, which lost to one core in
+                // every side-by-side run on the shared machine this was measured on
+                // (docs/benchmarks.md, 2026-11-21 and 2026-12-02). Use `parallel` to split.
+                let mut plan = Plan::new(Isa::detect(), Par::available());
+                plan.memory = Memory::Auto;
+                plan.min_cols_per_thread = usize::MAX;
+                Some(plan)
+            }
+        }
+    }
+}
+
+/// An instruction set for the kernels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Isa {
+    /// Plain f64 (no SIMD, no FMA): runs everywhere.
+    Scalar,
+    /// AVX2 with FMA (4 lanes).
+    Avx2,
+    /// AVX-512 F/DQ (8 lanes).
+    Avx512,
+}
+
+impl Isa {
+    /// The widest instruction set this CPU has.
+    pub fn detect() -> Isa {
+        Isa::available().last().copied().unwrap_or(Isa::Scalar)
+    }
+    /// Every instruction set this CPU can run, narrowest first.
+    pub fn available() -> Vec<Isa> {
+        let mut out = vec![Isa::Scalar];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if simd::Avx2::new().is_some() {
+                out.push(Isa::Avx2);
+            }
+            if simd::Avx512::new().is_some() {
+                out.push(Isa::Avx512);
+            }
+        }
+        out
+    }
+    /// The name (scalar, avx2, avx512).
+    pub fn name(self) -> &'static str {
+        match self {
+            Isa::Scalar => "scalar",
+            Isa::Avx2 => "avx2",
+            Isa::Avx512 => "avx512",
+        }
+    }
+}
+
+/// How many threads a call may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Par {
+    /// The calling thread only.
+    Seq,
+    /// Up to this many threads (the calling thread included).
+    Threads(usize),
+}
+
+impl Par {
+    /// One thread per available core.
+    pub fn available() -> Par {
+        Par::Threads(std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+    /// The thread count (at least 1).
+    pub fn threads(self) -> usize {
+        match self {
+            Par::Seq => 1,
+            Par::Threads(t) => t.max(1),
+        }
+    }
+}
+
+/// Memory layout of the pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Memory {
+    /// Keep Q (and Qdot for a VJP): 8 or 16 bytes per cell.
+    Full,
+    /// Keep every ceil(sqrt(n))-th V (and Vdot) row; recompute Q segment by segment.
+    /// O(C sqrt(n)) memory. Sampling is not offered in this mode (it needs all of Q).
+    Checkpointed,
+    /// Keep Q (8 bytes per cell) and every ceil(sqrt(n))-th Vdot row; recompute the local
+    /// tangent Qdot segment by segment (no second forward pass: the choice for shannon,
+    /// whose forward pass is the expensive one).
+    Compact,
+    /// `Full` when Q and Qdot take at most 32 MiB or samples are requested; otherwise
+    /// `Compact` for shannon and `Checkpointed` for the others (their forward passes are
+    /// cheap, so recomputing one costs less than the memory traffic of the tables).
+    Auto,
+}
+
+/// Everything that decides how (not what) a fast call computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    /// Instruction set.
+    pub isa: Isa,
+    /// Threads.
+    pub par: Par,
+    /// Memory layout (used by [`relax`]).
+    pub memory: Memory,
+    /// A single instance is split over threads by capacity blocks only when every block
+    /// gets at least this many capacities (one barrier per item row must pay for itself).
+    pub min_cols_per_thread: usize,
+    /// Fill all work buffers with garbage (NaN and huge values) before use: a testing aid
+    /// that catches reliance on zeroed memory.
+    pub poison: bool,
+}
+
+impl Plan {
+    /// A plan with full memory and the default split threshold.
+    pub fn new(isa: Isa, par: Par) -> Self {
+        Plan {
+            isa,
+            par,
+            memory: Memory::Full,
+            min_cols_per_thread: 8192,
+            poison: false,
+        }
+    }
+    pub(crate) fn row_threads(&self, cols: usize) -> usize {
+        let t = self.par.threads();
+        t.min(cols / self.min_cols_per_thread.max(1)).max(1)
+    }
+}
+
+/// Bytes of tables and rolling rows the fast pipeline allocates for `n` items and `cols`
+/// capacities: the peak of the tables plus the rolling rows alive at the same time
+/// (computed from the buffer sizes the code allocates; O(n) vectors ignored).
+pub fn pipeline_bytes(n: usize, cols: usize, with_vjp: bool, memory: Memory) -> usize {
+    let t = if with_vjp { 2 } else { 1 };
+    // Two rolling rows of V (and Vdot) in the forward phase, then two of E (and Edot).
+    let rolling = 2 * t * cols;
+    let cells = match memory {
+        Memory::Full => t * n * cols,
+        Memory::Auto => {
+            return pipeline_bytes(n, cols, with_vjp, auto_memory(n, cols, false, false));
+        }
+        Memory::Compact if with_vjp => {
+            let k = segment_rows(n);
+            n * cols + 2 * (n / k + 1) * cols + k * cols + cols
+        }
+        Memory::Compact => n * cols,
+        Memory::Checkpointed => {
+            let k = segment_rows(n);
+            // Two segments: one recomputed while the other is walked back (two threads).
+            t * (n / k + 1) * cols + 2 * t * k * cols + t * cols
+        }
+    };
+    8 * (cells + rolling)
+}
+
+/// Rows per recomputed segment of [`Memory::Checkpointed`]: ceil(sqrt(n)).
+pub(crate) fn segment_rows(n: usize) -> usize {
+    (n as f64).sqrt().ceil().max(1.0) as usize
+}
+
+/// What [`Memory::Auto`] picks.
+pub(crate) fn auto_memory(n: usize, cols: usize, samples: bool, shannon: bool) -> Memory {
+    if samples || 16 * n * cols <= 32 << 20 {
+        Memory::Full
+    } else if shannon {
+        Memory::Compact
+    } else {
+        Memory::Checkpointed
+    }
+}

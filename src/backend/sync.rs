@@ -1,0 +1,220 @@
+//! Synchronisation of the row-parallel passes: workers own blocks of capacities and meet
+//! at one barrier per item row.
+//!
+//! A pass runs `threads` workers (the calling thread is worker 0; the others are scoped
+//! threads); worker k owns the capacities `lo_k..hi_k` of every row it writes and may
+//! read whole rows of the previous step. With one worker the barrier is a no-op, so the
+//! sequential and the row-parallel paths are the same code.
+//!
+//! Buffers are shared between workers through [`Shared`], the only `unsafe` outside
+//! `simd.rs` (used by `passes.rs`). Invariant (checked by construction of every pass): between
+//! two barrier waits, a worker writes only its own block of the rows being produced, and no
+//! worker reads those rows; every row read was completed before the last barrier.
+
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// A buffer that several workers write in disjoint blocks (see the module invariant).
+#[derive(Clone, Copy)]
+pub(super) struct Shared<'a> {
+    ptr: *mut f64,
+    len: usize,
+    _life: PhantomData<&'a mut [f64]>,
+}
+
+// SAFETY: `Shared` is a pointer to a buffer borrowed mutably for 'a; workers access it only
+// under the module invariant (disjoint writes, reads of rows completed before a barrier).
+unsafe impl Send for Shared<'_> {}
+// SAFETY: as above.
+unsafe impl Sync for Shared<'_> {}
+
+impl<'a> Shared<'a> {
+    pub(super) fn new(buf: &'a mut [f64]) -> Self {
+        Shared {
+            ptr: buf.as_mut_ptr(),
+            len: buf.len(),
+            _life: PhantomData,
+        }
+    }
+    /// The sub-buffer `lo..hi` (same sharing rules).
+    pub(super) fn sub(&self, lo: usize, hi: usize) -> Self {
+        assert!(lo <= hi && hi <= self.len);
+        Shared {
+            ptr: self.ptr.wrapping_add(lo),
+            len: hi - lo,
+            _life: PhantomData,
+        }
+    }
+    /// A read-only buffer: `get_mut` must never be called on the result.
+    pub(super) fn from_ref(buf: &'a [f64]) -> Self {
+        Shared {
+            ptr: buf.as_ptr() as *mut f64,
+            len: buf.len(),
+            _life: PhantomData,
+        }
+    }
+    /// Reads `lo..hi`.
+    ///
+    /// # Safety
+    /// No worker writes `lo..hi` until the returned slice is dropped (module invariant).
+    #[inline(always)]
+    pub(super) unsafe fn get(&self, lo: usize, hi: usize) -> &'a [f64] {
+        assert!(lo <= hi && hi <= self.len);
+        // SAFETY: in bounds (asserted); no concurrent writer (caller's contract).
+        unsafe { std::slice::from_raw_parts(self.ptr.add(lo), hi - lo) }
+    }
+    /// Writes `lo..hi`.
+    ///
+    /// # Safety
+    /// No other worker reads or writes `lo..hi` until the returned slice is dropped.
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)]
+    pub(super) unsafe fn get_mut(&self, lo: usize, hi: usize) -> &'a mut [f64] {
+        assert!(lo <= hi && hi <= self.len);
+        // SAFETY: in bounds (asserted); exclusive (caller's contract).
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.add(lo), hi - lo) }
+    }
+}
+
+/// A barrier for a fixed number of workers: spins briefly, then yields (the machine may
+/// be shared, so a descheduled peer must not be waited for by burning a core forever).
+pub(super) struct Barrier {
+    threads: usize,
+    count: AtomicUsize,
+    generation: AtomicUsize,
+    /// Set when a worker panics, so that its peers stop waiting and panic too (instead of
+    /// waiting forever for a worker that will never arrive).
+    poisoned: AtomicBool,
+}
+
+/// Poisons the barrier if the worker holding it unwinds.
+struct PoisonOnPanic<'a>(&'a Barrier);
+
+impl Drop for PoisonOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.poisoned.store(true, Ordering::Release);
+        }
+    }
+}
+
+impl Barrier {
+    fn new(threads: usize) -> Self {
+        Barrier {
+            threads,
+            count: AtomicUsize::new(0),
+            generation: AtomicUsize::new(0),
+            poisoned: AtomicBool::new(false),
+        }
+    }
+    #[inline(always)]
+    pub(super) fn wait(&self) {
+        if self.threads <= 1 {
+            return;
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        if self.count.fetch_add(1, Ordering::AcqRel) + 1 == self.threads {
+            self.count.store(0, Ordering::Relaxed);
+            self.generation.fetch_add(1, Ordering::AcqRel);
+        } else {
+            let mut spins = 0u32;
+            while self.generation.load(Ordering::Acquire) == generation {
+                if self.poisoned.load(Ordering::Acquire) {
+                    panic!("diffknap: another worker of this pass panicked");
+                }
+                if spins < 2000 {
+                    std::hint::spin_loop();
+                    spins += 1;
+                } else {
+                    std::thread::yield_now();
+                }
+            }
+        }
+    }
+}
+
+/// Block boundaries: `threads` blocks of `cols`, cut at multiples of 8 capacities.
+fn blocks(cols: usize, threads: usize) -> Vec<(usize, usize)> {
+    let t = threads.max(1);
+    let mut cuts: Vec<usize> = (0..=t).map(|k| (cols * k / t) / 8 * 8).collect();
+    cuts[t] = cols;
+    (0..t)
+        .map(|k| (cuts[k], cuts[k + 1].max(cuts[k])))
+        .collect()
+}
+
+/// Runs `work(k, lo, hi, barrier)` for every block, worker 0 on the calling thread.
+pub(super) fn run_blocks<R: Send>(
+    cols: usize,
+    threads: usize,
+    work: impl Fn(usize, usize, usize, &Barrier) -> R + Sync,
+) -> Vec<R> {
+    let bl = blocks(cols, threads);
+    let barrier = Barrier::new(bl.len());
+    if bl.len() == 1 {
+        return vec![work(0, bl[0].0, bl[0].1, &barrier)];
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = bl[1..]
+            .iter()
+            .enumerate()
+            .map(|(k, &(lo, hi))| {
+                let work = &work;
+                let barrier = &barrier;
+                scope.spawn(move || {
+                    let _guard = PoisonOnPanic(barrier);
+                    work(k + 1, lo, hi, barrier)
+                })
+            })
+            .collect();
+        let first = {
+            let _guard = PoisonOnPanic(&barrier);
+            work(0, bl[0].0, bl[0].1, &barrier)
+        };
+        let mut out = vec![first];
+        for h in handles {
+            match h.join() {
+                Ok(r) => out.push(r),
+                Err(p) => std::panic::resume_unwind(p),
+            }
+        }
+        out
+    })
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_worker_does_not_hang_its_peers() {
+        for bad in [0, 1, 2] {
+            let r = std::panic::catch_unwind(|| {
+                run_blocks(64, 3, |k, _, _, barrier| {
+                    for _ in 0..3 {
+                        if k == bad {
+                            panic!("worker {k} fails");
+                        }
+                        barrier.wait();
+                    }
+                })
+            });
+            assert!(r.is_err());
+        }
+    }
+
+    #[test]
+    fn blocks_cover_and_align() {
+        for cols in [1, 7, 8, 9, 100, 1001] {
+            for t in 1..5 {
+                let b = blocks(cols, t);
+                assert_eq!(b.len(), t);
+                assert_eq!(b[0].0, 0);
+                assert_eq!(b[t - 1].1, cols);
+                for k in 1..t {
+                    assert_eq!(b[k].0, b[k - 1].1);
+                    assert_eq!(b[k].0 % 8, 0);
+                }
+            }
+        }
+    }
+}
