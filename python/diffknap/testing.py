@@ -136,7 +136,7 @@ def _explain(inst: dict, ans: dict, report) -> str:
             where, got = f"{field}[{idx}]", ans[field][idx]
             lo, hi = np.asarray(enc.lo)[idx], np.asarray(enc.hi)[idx]
         lines.append(
-            f"{where} = {got!r}, expected in [{lo!r}, {hi!r}] (certified); "
+            f"{where} = {got!r}, expected in [{float(lo)!r}, {float(hi)!r}] (certified); "
             f"{f['failures']} entries over tolerance, largest error {f['max_ulps']:.3g} ulps "
             f"({f['max_scale_ulps']:.3g} ulps of the field's scale)")
     return "\n".join(lines) + f"\ninstance: {inst}"
