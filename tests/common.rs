@@ -73,3 +73,29 @@ pub fn rel_err(a: &[f64], b: &[f64]) -> f64 {
         .map(|(x, y)| (x - y).abs() / y.abs().max(1.0))
         .fold(0.0, f64::max)
 }
+
+/// Runs the `diffknap` binary with `args` on `input` (written from another thread, so large
+/// inputs cannot deadlock); returns (exit code, stdout, stderr).
+pub fn run_bin(args: &[&str], input: &[u8]) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_diffknap"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let data = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

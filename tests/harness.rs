@@ -8,25 +8,7 @@ use std::process::{Command, Stdio};
 const BIN: &str = env!("CARGO_BIN_EXE_diffknap");
 
 fn run(args: &[&str], input: &str) -> (i32, String, String) {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let data = input.to_string();
-    let w = std::thread::spawn(move || {
-        let _ = stdin.write_all(data.as_bytes());
-    });
-    let out = child.wait_with_output().unwrap();
-    w.join().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    crate::common::run_bin(args, input.as_bytes())
 }
 
 /// One item, theta = gamma = 1, capacity 1: p - s = gamma, a gini kink. y = clip(1/2 + theta/2)

@@ -19,29 +19,8 @@ fn good_line(id: &str) -> String {
 
 /// Runs `diffknap args` on `input` bytes; (exit code, stdout lines, stderr).
 fn run(args: &[&str], input: &[u8]) -> (i32, Vec<String>, String) {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let data = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(String::from)
-            .collect(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let (code, out, err) = crate::common::run_bin(args, input);
+    (code, out.lines().map(String::from).collect(), err)
 }
 
 fn json_lines(lines: &[String]) -> Vec<Value> {
