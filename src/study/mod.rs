@@ -728,7 +728,9 @@ impl Report {
             sm.segments,
             sm.jump_100,
             sm.jump_1000,
-            if sm.jump_1000 < 0.2 * sm.jump_100 {
+            if sm.jump_100 <= 1e-12 && sm.jump_1000 <= 1e-12 {
+                "no jump found on these segments"
+            } else if sm.jump_1000 < 0.2 * sm.jump_100 {
                 "shrinks with the step: continuous"
             } else {
                 "stays: a discontinuous Jacobian"
