@@ -174,7 +174,7 @@ pub struct Plan {
     pub isa: Isa,
     /// Threads.
     pub par: Par,
-    /// Memory layout (used by [`relax`]).
+    /// Memory layout (used by [`super::relax`]).
     pub memory: Memory,
     /// A single instance is split over threads by capacity blocks only when every block
     /// gets at least this many capacities (one barrier per item row must pay for itself).

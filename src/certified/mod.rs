@@ -169,7 +169,7 @@ impl Certified {
 /// Exact gini numbers grow row by row up to the attempt's bit cap (and up to twice that in the
 /// row that crosses it), so the exact attempt is charged at twice its cap; its cap is lowered
 /// (from [`EXACT_ATTEMPT_BITS`]) until that fits a quarter of the budget, and the attempt is
-/// skipped below [`MIN_EXACT_CAP`] bits. Exact hard numbers are sums of the inputs and are
+/// skipped below `MIN_EXACT_CAP` bits. Exact hard numbers are sums of the inputs and are
 /// charged at the inputs' size.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Estimate {

@@ -2,7 +2,7 @@
 //! (fuzz/regressions/) through exactly the code the fuzzer ran.
 //!
 //! Each function takes arbitrary bytes and panics if, and only if, a property is violated.
-//! One file per target: [`jsonl`], [`exact`], [`submod`], [`certified`], [`backend`]; this
+//! One file per target: `jsonl`, `exact`, `submod`, `certified`, `backend`; this
 //! file holds the byte decoders they share.
 
 mod backend;
