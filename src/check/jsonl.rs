@@ -15,9 +15,24 @@ pub fn jsonl_never_panics(data: &[u8]) {
             solve::answer(v, solve::Method::Dp)
         }];
     let cap = 200;
-    let expected = data
-        .split(|&b| b == b'\n')
-        .filter(|l| {
+    // A line is answered if it is over the cap (checked first, on the line without its
+    // newline and, when it has one, a CR before it), or if it is not blank after an optional
+    // byte-order mark.
+    let pieces: Vec<&[u8]> = data.split(|&b| b == b'\n').collect();
+    let last = pieces.len() - 1;
+    let expected = pieces
+        .iter()
+        .enumerate()
+        .filter(|(k, l)| {
+            let ended = *k < last;
+            let l: &[u8] = if ended {
+                l.strip_suffix(b"\r").unwrap_or(l)
+            } else {
+                l
+            };
+            if l.len() > cap {
+                return true;
+            }
             let l = l.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(l);
             !l.iter().all(|b| b.is_ascii_whitespace())
         })
@@ -42,5 +57,19 @@ pub fn jsonl_never_panics(data: &[u8]) {
             assert_eq!(obj.keys().next().map(String::as_str), Some("id"), "{row}");
         }
         assert_eq!(count, expected, "one answer per non-blank line");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn blank_and_over_long_lines_are_counted_like_the_reader() {
+        let mut data = vec![b' '; 300];
+        data.extend_from_slice(b"\n\r\n\xEF\xBB\xBF \n{\"id\":1}\r\n");
+        data.extend_from_slice(&[b'x'; 250]);
+        super::jsonl_never_panics(&data);
+        super::jsonl_never_panics(b"");
+        super::jsonl_never_panics(b"\n\n");
+        super::jsonl_never_panics(b"{}\r");
     }
 }
