@@ -339,7 +339,8 @@ pub fn run<R: BufRead + BufferedLen>(
     )
 }
 
-/// Answers lines in batches of up to `chunk`: `prepare` turns each object into a request
+/// Answers lines in batches of up to `chunk`: `prepare` turns each object (taken by value,
+/// so a pass-through keeps it without a copy) into a request
 /// (its error answers that line alone), then `compute` answers all prepared requests of the
 /// batch at once (one result per request, in order). A batch is closed early whenever no more
 /// input is waiting, so interactive callers are answered at once. Returns the exit status.
@@ -348,7 +349,7 @@ pub fn run_batched<R: BufRead + BufferedLen, P>(
     out: &mut dyn Write,
     limits: Limits,
     chunk: usize,
-    mut prepare: impl FnMut(&Value) -> Result<P>,
+    mut prepare: impl FnMut(Value) -> Result<P>,
     mut compute: impl FnMut(&[P]) -> Vec<Result<Fields>>,
 ) -> i32 {
     let mut reader = Reader::new(input, limits);
@@ -376,7 +377,7 @@ pub fn run_batched<R: BufRead + BufferedLen, P>(
                         Line::Bad { error, .. } => {
                             slots.push((id, Err(Error::Input { what: error })))
                         }
-                        Line::Object { value, .. } => match prepare(&value) {
+                        Line::Object { value, .. } => match prepare(value) {
                             Ok(p) => {
                                 reqs.push(p);
                                 slots.push((id, Ok(reqs.len() - 1)));

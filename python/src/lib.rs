@@ -251,6 +251,23 @@ fn check_rows(name: &str, found: usize, rows: usize) -> PyResult<()> {
     Ok(())
 }
 
+/// The cotangent rows: `(data, number of rows)` after checking its length and row count.
+fn z_rows<'a>(
+    z: Option<&'a PyReadonlyArray2<'_, f64>>,
+    n: usize,
+    rows: usize,
+) -> PyResult<Option<(&'a [f64], usize)>> {
+    let Some(z) = z else { return Ok(None) };
+    let (zr, zn) = z.as_array().dim();
+    if zn != n {
+        return Err(err(format!(
+            "z: length must be {n} (the number of items), found {zn}"
+        )));
+    }
+    check_rows("z", zr, rows)?;
+    Ok(Some((contiguous(z, "z")?, zr)))
+}
+
 fn reg_of(name: &str) -> PyResult<RegKind> {
     RegKind::parse(name).map_err(|e| err(e.to_string()))
 }
@@ -288,19 +305,7 @@ fn relax_f64<'py>(
     let theta_s = contiguous(&theta, "theta")?;
     let gamma_s = contiguous(&gamma, "gamma")?;
     check_rows("gamma", gamma_s.len(), rows)?;
-    let z_s = match &z {
-        Some(z) => {
-            let (zr, zn) = z.as_array().dim();
-            if zn != n {
-                return Err(err(format!(
-                    "z: length must be {n} (the number of items), found {zn}"
-                )));
-            }
-            check_rows("z", zr, rows)?;
-            Some((contiguous(z, "z")?, zr))
-        }
-        None => None,
-    };
+    let z_s = z_rows(z.as_ref(), n, rows)?;
     if samples > 1_000_000 {
         return Err(err("samples: must be at most 1000000"));
     }
@@ -634,30 +639,14 @@ fn relax_certified_f64<'py>(
     threads: Option<usize>,
     batched: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
-    if !(1..=1000).contains(&digits) {
-        return Err(err(format!(
-            "digits: must be an integer from 1 to 1000; got {digits}"
-        )));
-    }
+    diffknap::request::certified::check_digits(digits).map_err(|e| err(e.to_string()))?;
     let (rows, n) = theta.as_array().dim();
     let shape = Shape::new(rows, n, constraint, &capacity, weights.as_ref())?;
     let reg = reg_of(regularizer)?;
     let theta_s = contiguous(&theta, "theta")?;
     let gamma_s = contiguous(&gamma, "gamma")?;
     check_rows("gamma", gamma_s.len(), rows)?;
-    let z_s = match &z {
-        Some(z) => {
-            let (zr, zn) = z.as_array().dim();
-            if zn != n {
-                return Err(err(format!(
-                    "z: length must be {n} (the number of items), found {zn}"
-                )));
-            }
-            check_rows("z", zr, rows)?;
-            Some((contiguous(z, "z")?, zr))
-        }
-        None => None,
-    };
+    let z_s = z_rows(z.as_ref(), n, rows)?;
     let threads = threads.unwrap_or_else(default_threads).max(1);
     let target = Target::digits(digits);
     let results: Vec<diffknap::Result<Certified>> = py.detach(|| {

@@ -65,7 +65,7 @@ pub fn cli(args: &Args, out: &mut dyn Write) -> Result<i32, UsageError> {
             out,
             limits,
             args.chunk as usize,
-            |v| parse_request(v, json::f64_of),
+            |v| parse_request(&v, json::f64_of),
             |reqs: &[Request<f64>]| {
                 let items: Vec<BatchItem> = reqs
                     .iter()

@@ -6,7 +6,7 @@
 //! (adds `samples` as 0/1 arrays and `log_prob`), optional `id` (echoed by the driver).
 //! Unknown fields are errors (see [`super::check_fields`]).
 
-use super::json::{self, field, nums};
+use super::json::{self, field};
 use crate::error::{Error, Result, invalid};
 use crate::instance::{Budget, Constraint, Instance};
 use crate::num::Ordered;
@@ -205,16 +205,17 @@ pub fn parse_request<T: Ordered>(
     })
 }
 
-/// The answer of a `relax` request in f64, as written on the wire.
+/// The answer of a `relax` request in f64, as written on the wire (borrowing the result's
+/// vectors: nothing is copied before serialisation).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AnswerF64 {
+pub struct AnswerF64<'a> {
     /// The smoothed optimum V.
     pub value: f64,
     /// The relaxed selection y.
-    pub y: Vec<f64>,
+    pub y: &'a [f64],
     /// H z, if z was given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vjp: Option<Vec<f64>>,
+    pub vjp: Option<&'a [f64]>,
     /// Samples as 0/1 arrays, if asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub samples: Option<Vec<Vec<u8>>>,
@@ -236,33 +237,41 @@ fn sample_fields<T>(out: &Relaxed<T>) -> (Option<Vec<Vec<u8>>>, Option<Vec<f64>>
     (Some(sel), Some(lp))
 }
 
-impl AnswerF64 {
+/// Fails (naming the field) if a number is not finite: JSON has no NaN or infinity.
+fn all_finite(xs: &[f64], name: &str) -> Result<()> {
+    match xs.iter().all(|x| x.is_finite()) {
+        true => Ok(()),
+        false => Err(invalid(name, "the result is not finite")),
+    }
+}
+
+fn to_map(answer: &impl Serialize) -> Result<Map<String, Value>> {
+    match serde_json::to_value(answer) {
+        Ok(Value::Object(m)) => Ok(m),
+        _ => Err(invalid("value", "the answer could not be written as JSON")),
+    }
+}
+
+impl<'a> AnswerF64<'a> {
     /// From the library's result.
-    pub fn new(out: &Relaxed<f64>) -> Self {
+    pub fn new(out: &'a Relaxed<f64>) -> Self {
         let (samples, log_prob) = sample_fields(out);
         AnswerF64 {
             value: out.value,
-            y: out.y.clone(),
-            vjp: out.vjp.clone(),
+            y: &out.y,
+            vjp: out.vjp.as_deref(),
             samples,
             log_prob,
         }
     }
     /// The answer fields; an error if a number is not finite (never NaN on the wire).
     pub fn fields(&self) -> Result<Map<String, Value>> {
-        json::num(self.value, "value")?;
-        nums(&self.y, "y")?;
-        if let Some(v) = &self.vjp {
-            nums(v, "vjp")?;
-        }
-        if let Some(lp) = &self.log_prob {
-            // -inf cannot happen for a drawn sample; guard the wire format anyway.
-            nums(lp, "log_prob")?;
-        }
-        match serde_json::to_value(self) {
-            Ok(Value::Object(m)) => Ok(m),
-            _ => Err(invalid("value", "the answer could not be written as JSON")),
-        }
+        all_finite(&[self.value], "value")?;
+        all_finite(self.y, "y")?;
+        all_finite(self.vjp.unwrap_or(&[]), "vjp")?;
+        // -inf cannot happen for a drawn sample; guard the wire format anyway.
+        all_finite(self.log_prob.as_deref().unwrap_or(&[]), "log_prob")?;
+        to_map(self)
     }
 }
 
@@ -299,13 +308,8 @@ impl AnswerExact {
     }
     /// The answer fields.
     pub fn fields(&self) -> Result<Map<String, Value>> {
-        if let Some(lp) = &self.log_prob {
-            nums(lp, "log_prob")?;
-        }
-        match serde_json::to_value(self) {
-            Ok(Value::Object(m)) => Ok(m),
-            _ => Err(invalid("value", "the answer could not be written as JSON")),
-        }
+        all_finite(self.log_prob.as_deref().unwrap_or(&[]), "log_prob")?;
+        to_map(self)
     }
 }
 
