@@ -5,6 +5,12 @@
 #   scripts/mutants.sh core    [EXTRA cargo-mutants ARGS]   # src/reg, src/dp
 #   scripts/mutants.sh oracle  [...]                        # src/oracle
 #   scripts/mutants.sh submod  [...]                        # src/submod algorithms
+#   scripts/mutants.sh opt     [...]                        # src/submod/opt.rs (ground truth)
+#   scripts/mutants.sh request [...]                        # src/request, validate.rs, jsonl.rs
+#   scripts/mutants.sh certified [...]                      # src/certified
+#   scripts/mutants.sh backend [...]                        # src/backend
+#
+# scripts/mutants-diff.sh is the CI form: only the lines a change touches, the whole suite.
 #
 # Each group runs only the tests that exercise it (a test subset can only lower the score,
 # never raise it), and builds only the integration test binary (`-C --test=integration`),
@@ -17,10 +23,13 @@ shift || true
 run() {
     local timeout=$1 files=$2 filters=$3
     shift 3
-    local args=()
+    local args=() jobs=(-j 1)
     for f in $files; do args+=(-f "$f"); done
+    # --in-place (mutate this tree and reuse its target/ across runs) excludes -j
+    for a in "$@"; do if [ "$a" = --in-place ]; then jobs=(); fi; done
     # shellcheck disable=SC2086
-    cargo mutants --profile mutants -j 1 --timeout "$timeout" -C --test=integration "${args[@]}" "$@" \
+    nice -n "${MUTANTS_NICE:-19}" cargo mutants --profile mutants "${jobs[@]}" --timeout "$timeout" --build-timeout 900 \
+        -C --test=integration "${args[@]}" "$@" \
         -- -- $filters
 }
 case $group in
@@ -41,8 +50,32 @@ submod)
          src/submod/continuous.rs src/submod/ene_nguyen.rs src/submod/multilinear.rs" \
         "submod::" "$@"
     ;;
+opt)
+    # the tests that call brute_force, the ILPs, nemhauser_wolsey or certificate (all of
+    # submod:: takes 40 s a mutant at opt-level 1; these take 3 s together)
+    run 120 "src/submod/opt.rs" \
+        "certificate_b brute_force_size_limit_is_exactly_max_n ilp_optimum_equals_brute_force
+         nemhauser_wolsey_equals_brute_force
+         bad_knapsacks_are_typed_errors cli_opt_above_twenty_items query_counts_are_exact
+         density_greedy_counterexample greedy_max_construction_at_its_exact_ratio roomy_instances
+         cli_answers_every_algorithm_consistently opt::" "$@"
+    ;;
+request)
+    run 120 "src/request/mod.rs src/request/json.rs src/request/relax.rs src/request/solve.rs
+         src/request/certified.rs src/validate.rs src/jsonl.rs" \
+        "request:: hostile:: cli:: harness:: fuzz_replay:: certified::validate" "$@"
+    ;;
+certified)
+    run 120 "src/certified/mod.rs src/certified/interval.rs src/certified/alpha.rs
+         src/certified/reg.rs src/certified/fmt.rs" "certified::" "$@"
+    ;;
+backend)
+    run 120 "src/backend/plan.rs src/backend/buffers.rs src/backend/batch.rs src/backend/sync.rs
+         src/backend/math.rs src/backend/kernels.rs src/backend/simd.rs src/backend/passes.rs
+         src/backend/pipeline.rs" "backends::" "$@"
+    ;;
 *)
-    echo "usage: scripts/mutants.sh core|oracle|submod [cargo-mutants args]" >&2
+    echo "usage: scripts/mutants.sh core|oracle|submod|opt|request|certified|backend [cargo-mutants args]" >&2
     exit 2
     ;;
 esac

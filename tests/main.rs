@@ -15,4 +15,5 @@ mod oracles;
 mod proof_mirrors;
 mod reference;
 mod regularizers;
+mod request;
 mod submod;

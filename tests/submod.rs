@@ -27,7 +27,8 @@ use diffknap::submod::multilinear::{
     ByEnumeration, Multilinear, multilinear_by_enumeration, multilinear_sampled,
 };
 use diffknap::submod::opt::{
-    brute_force, certificate, ilp_coverage, ilp_facility_location, nemhauser_wolsey,
+    BRUTE_FORCE_MAX_N, brute_force, certificate, ilp_coverage, ilp_facility_location,
+    nemhauser_wolsey,
 };
 use diffknap::submod::request::process_line;
 use diffknap::submod::request::{Algorithm, Options, answer, estimate};
@@ -987,6 +988,66 @@ proptest! {
         let ub = certificate(&g, &kg, &sol.set).unwrap().unwrap();
         prop_assert!(ub >= to_rat(&opt));
     }
+}
+
+#[test]
+fn brute_force_size_limit_is_exactly_max_n() {
+    // Costs 10 against a budget of 15: exactly one item fits, so the search tree has about
+    // n^2 nodes and n = 24 is fast. The limit is inclusive: 24 items are solved, 25 refused.
+    for n in [BRUTE_FORCE_MAX_N, BRUTE_FORCE_MAX_N + 1] {
+        let w: Vec<i128> = (0..n as i128).map(|i| (i * 7) % 11).collect();
+        let f = Modular::new(w.clone()).unwrap();
+        let k = Knapsack::new(vec![10i128; n], 15).unwrap();
+        let r = brute_force(&f, &k);
+        if n <= 24 {
+            let best = *w.iter().max().unwrap();
+            let opt = r.unwrap();
+            assert_eq!(opt.value, best);
+            // ties keep the first set in include-first order: the lowest index of the maximum
+            let first = w.iter().position(|&x| x == best).unwrap();
+            assert_eq!(opt.set, vec![first]);
+        } else {
+            assert!(r.is_err(), "n = {n} must be refused");
+        }
+    }
+}
+
+#[test]
+fn certificate_by_hand() {
+    // Modular f with weights 6, 4, 2, 50 and costs 3, 2, 3, 10, budget 6. Item 3 costs more
+    // than the budget and is left out although its density (5) is the largest.
+    let f = Modular::new(vec![6i128, 4, 2, 50]).unwrap();
+    let k = Knapsack::new(vec![3i128, 2, 3, 10], 6).unwrap();
+    // S = {}: densities 2, 2, 2/3; the fractional knapsack takes items 0 and 1 whole
+    // (budget left 1) and 1/3 of item 2: 6 + 4 + 2/3 = 32/3.
+    assert_eq!(certificate(&f, &k, &[]).unwrap().unwrap(), rat(32, 3));
+    // S = {1}: f(S) = 4; items 0 and 2 (density 2, then 2/3) both fit whole: 4 + 6 + 2 = 12.
+    assert_eq!(certificate(&f, &k, &[1]).unwrap().unwrap(), rat(12, 1));
+    // S = {0, 1}: f(S) = 10, item 2 whole (cost 3 <= 6): 12.
+    assert_eq!(certificate(&f, &k, &[0, 1]).unwrap().unwrap(), rat(12, 1));
+    // S = {2}: f(S) = 2; item 1 (density 2, cost 2) then item 0 (density 2, cost 3) fit
+    // whole in 6 - 0 = 6 (the budget of the fractional problem is B, not B - c(S)): 12.
+    assert_eq!(certificate(&f, &k, &[2]).unwrap().unwrap(), rat(12, 1));
+    // Budget 4: S = {} takes item 0 or 1 (tied densities) whole, then part of the other:
+    // 6 + 4/2 or 4 + 6 * 2/3, both 8 (the tie order does not change the bound).
+    let k4 = Knapsack::new(vec![3i128, 2, 3, 10], 4).unwrap();
+    assert_eq!(certificate(&f, &k4, &[]).unwrap().unwrap(), rat(8, 1));
+    // Costs 1, 1, 5 and weights 1, 1, 10, budget 5: by density 10/5 = 2 first, item 2 fills
+    // the budget; a rule taking the cheap items first would give 1 + 1 + 10 * 3/5 = 8.
+    let g = Modular::new(vec![1i128, 1, 10]).unwrap();
+    let kg = Knapsack::new(vec![1i128, 1, 5], 5).unwrap();
+    assert_eq!(certificate(&g, &kg, &[]).unwrap().unwrap(), rat(10, 1));
+    // The certificate bounds OPT on these instances, and is tight where the fractional
+    // optimum is integral.
+    assert_eq!(brute_force(&g, &kg).unwrap().value, 10);
+    assert_eq!(brute_force(&f, &k).unwrap().value, 10);
+    // A non-finite f64 value (f(S) overflows) gives no certificate rather than a wrong one.
+    let h = Modular::new(vec![f64::MAX, f64::MAX]).unwrap();
+    let kh = Knapsack::new(vec![1.0, 1.0], 2.0).unwrap();
+    assert_eq!(certificate(&h, &kh, &[0, 1]).unwrap(), None);
+    assert!(certificate(&h, &kh, &[0]).unwrap().is_some());
+    // A knapsack of the wrong length is a typed error.
+    assert!(certificate(&h, &Knapsack::new(vec![1.0], 2.0).unwrap(), &[]).is_err());
 }
 
 // ---------------------------------------------------------------- CLI
