@@ -95,10 +95,18 @@ if [ ! -f "$res/outcomes.json" ] && [ ! -f "$res/missed.txt" ]; then
     echo "mutants-diff: cargo-mutants produced no results (exit $rc)" >&2
     exit 1
 fi
-if [ "$rc" = 4 ]; then
+case $rc in
+0 | 2 | 3) bound_hit=0 ;; # all caught / some missed / some timed out (counted as caught)
+124 | 137) bound_hit=1 ;; # stopped by the total bound
+4)
     echo "mutants-diff: the unmutated tree fails its tests (see $res/log)" >&2
     exit 1
-fi
+    ;;
+*)
+    echo "mutants-diff: cargo-mutants failed or was interrupted (exit $rc; see $res/debug.log)" >&2
+    exit 1
+    ;;
+esac
 
 strip() { sed -E 's/^([^:]+):[0-9]+:[0-9]+: /\1: /'; }
 tested=0
@@ -125,7 +133,7 @@ if [ "${#new[@]}" -gt 0 ]; then
     echo "  (add a test that catches each, or explain it in docs/assurance.md and list it in $equiv)" >&2
     status=1
 fi
-if [ "$tested" -lt "$total" ]; then
+if [ "$bound_hit" = 1 ] || [ "$tested" -lt "$total" ]; then
     echo "mutants-diff: WARNING: the $minutes-minute bound was reached after $tested of $total mutants; not tested:" >&2
     all_done=$(cat "$res"/{caught,missed,timeout,unviable}.txt 2>/dev/null || true)
     grep -vxF -f <(printf '%s\n' "$all_done") "$list" | sed 's/^/  /' >&2 || true

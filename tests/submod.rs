@@ -1037,6 +1037,16 @@ fn certificate_by_hand() {
     let g = Modular::new(vec![1i128, 1, 10]).unwrap();
     let kg = Knapsack::new(vec![1i128, 1, 5], 5).unwrap();
     assert_eq!(certificate(&g, &kg, &[]).unwrap().unwrap(), rat(10, 1));
+    // Gains 3, 5 and costs 2, 4 (densities 3/2 > 5/4), budget 4: item 0 whole, then half of
+    // item 1: 3 + 5/2 = 11/2. Taking item 1 first would give 5. (The densities are compared
+    // by cross-multiplication, 3 * 4 = 12 > 5 * 2 = 10.)
+    let d = Modular::new(vec![3i128, 5]).unwrap();
+    let kd = Knapsack::new(vec![2i128, 4], 4).unwrap();
+    assert_eq!(certificate(&d, &kd, &[]).unwrap().unwrap(), rat(11, 2));
+    // The same order in f64 values: gains 0.5, 0.1 at cost 1 each, budget 1: 1/2.
+    let e = Modular::new(vec![0.5f64, 0.1]).unwrap();
+    let ke = Knapsack::new(vec![1.0f64, 1.0], 1.0).unwrap();
+    assert_eq!(certificate(&e, &ke, &[]).unwrap().unwrap(), rat(1, 2));
     // The certificate bounds OPT on these instances, and is tight where the fractional
     // optimum is integral.
     assert_eq!(brute_force(&g, &kg).unwrap().value, 10);

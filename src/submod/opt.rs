@@ -332,3 +332,41 @@ pub fn certificate<F: SetFunction>(
     }
     Ok(Some(bound))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::submod::functions::Modular;
+
+    /// The re-check of solver answers, fed answers that no exact solver gives: near-integral
+    /// values, an objective off by more or less than the tolerance `1e-6 (1 + |objective|)`,
+    /// a set over the budget.
+    #[test]
+    fn recheck_rounds_and_rejects_wrong_answers() {
+        let f = Modular::new(vec![100i128, 1]).unwrap();
+        let k = Knapsack::new(vec![1i128, 1], 1).unwrap();
+        // {0} scores 100; the tolerance at objective ~100 is about 1.01e-4.
+        let o = recheck(&f, &k, &[1.0, 0.0], 100.0 + 5e-5).unwrap();
+        assert_eq!((o.set, o.value), (vec![0], 100));
+        let o = recheck(&f, &k, &[0.999_999_9, 1e-7], 100.0 - 5e-5).unwrap();
+        assert_eq!((o.set, o.value), (vec![0], 100));
+        // Off by 2e-4 (beyond the tolerance) and by 0.5: a solver error, not an answer.
+        assert!(matches!(
+            recheck(&f, &k, &[1.0, 0.0], 100.0 + 2e-4),
+            Err(SubmodError::Solver(_))
+        ));
+        assert!(matches!(
+            recheck(&f, &k, &[1.0, 0.0], 100.5),
+            Err(SubmodError::Solver(_))
+        ));
+        // The tolerance is relative: at objective 0 it is 1e-6.
+        let o = recheck(&f, &k, &[0.0, 0.0], 5e-7).unwrap();
+        assert_eq!((o.set, o.value), (vec![], 0));
+        assert!(recheck(&f, &k, &[0.0, 0.0], 2e-6).is_err());
+        // Both items together cost 2 > 1: over the budget whatever the objective.
+        assert!(matches!(
+            recheck(&f, &k, &[1.0, 1.0], 101.0),
+            Err(SubmodError::Solver(_))
+        ));
+    }
+}
