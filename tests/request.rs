@@ -336,3 +336,287 @@ fn solve_requests_by_hand() {
     let null_cap = json!({"constraint": "top_k", "capacity": null, "k": 1, "theta": [1, 2]});
     assert_eq!(solve::answer(&null_cap, Method::Dp).unwrap()["value_exact"], json!("2"));
 }
+
+// ------------------------------------------------------------------ the JSON Lines driver
+
+mod jsonl {
+    use diffknap::error::Error;
+    use diffknap::jsonl::{
+        BufferedLen, Fields, Limits, Line, Reader, parse_line, quote_non_finite, reply, run,
+        run_batched,
+    };
+    use serde_json::{Value, json};
+
+    fn read_all(input: &[u8], cap: usize) -> Vec<Line> {
+        let mut r = Reader::new(
+            input,
+            Limits {
+                max_line_bytes: cap,
+            },
+        );
+        let mut out = Vec::new();
+        while let Some(l) = r.next_line().unwrap() {
+            out.push(l);
+        }
+        out
+    }
+
+    fn error_of(l: &Line) -> &str {
+        match l {
+            Line::Bad { error, .. } => error,
+            Line::Object { .. } => panic!("expected a bad line, got {l:?}"),
+        }
+    }
+
+    #[test]
+    fn line_cap_is_inclusive_and_counts_the_carriage_return_out() {
+        // `{"a":1}` is 7 bytes: accepted at cap 7 with "\n" or "\r\n"; `{"a":12}` (8 bytes)
+        // is refused, with or without a final newline, and the next line is still read.
+        let ls = read_all(b"{\"a\":1}\n{\"a\":1}\r\n{\"a\":12}\n{\"b\":2}\n{\"a\":12}", 7);
+        assert_eq!(ls.len(), 5);
+        assert_eq!(
+            ls[0],
+            Line::Object {
+                line: 1,
+                value: json!({"a": 1})
+            }
+        );
+        assert_eq!(ls[1].number(), 2);
+        assert!(matches!(ls[1], Line::Object { .. }));
+        assert!(error_of(&ls[2]).starts_with("line 3: longer than the cap of 7 bytes"));
+        assert_eq!(ls[2].id(), Value::Null);
+        assert_eq!(
+            ls[3],
+            Line::Object {
+                line: 4,
+                value: json!({"b": 2})
+            }
+        );
+        assert!(error_of(&ls[4]).starts_with("line 5: longer than the cap"));
+        // A line far over the cap is skipped up to its newline, in bounded memory.
+        let mut long = vec![b'x'; 100];
+        long.extend_from_slice(b"\n{\"id\":3}\n");
+        let ls = read_all(&long, 8);
+        assert_eq!(ls.len(), 2);
+        assert!(error_of(&ls[0]).starts_with("line 1: longer"));
+        assert_eq!(ls[1].number(), 2);
+        assert_eq!(ls[1].id(), json!(3));
+        // Exactly cap + 1 bytes and no newline: refused (the bytes past the cap are not kept).
+        let ls = read_all(b"{\"a\":12}", 7);
+        assert_eq!(ls.len(), 1);
+        assert!(error_of(&ls[0]).contains("longer than the cap"));
+    }
+
+    #[test]
+    fn blank_lines_count_and_a_byte_order_mark_is_skipped() {
+        let ls = read_all(b"\n  \t\r\n\xEF\xBB\xBF{\"id\":\"x\"}\n\n", 64);
+        assert_eq!(ls.len(), 1);
+        assert_eq!(ls[0].number(), 3);
+        assert_eq!(ls[0].id(), json!("x"));
+        // An object without id has a null id.
+        assert_eq!(read_all(b"{}", 64)[0].id(), Value::Null);
+    }
+
+    #[test]
+    fn bad_lines_name_their_number_and_what_is_wrong() {
+        assert_eq!(
+            error_of(&parse_line(3, b"\xff{}")),
+            "line 3: not valid UTF-8 (invalid byte at column 1); JSON Lines must be UTF-8"
+        );
+        assert!(error_of(&parse_line(4, b"{\"a\":\xfe}")).contains("column 6"));
+        for (text, kind) in [
+            (&b"[1]"[..], "an array"),
+            (b"1", "a number"),
+            (b"\"s\"", "a string"),
+            (b"null", "null"),
+            (b"true", "a boolean"),
+        ] {
+            let e = error_of(&parse_line(2, text)).to_string();
+            assert_eq!(
+                e,
+                format!("line 2: each line must be a JSON object, found {kind}")
+            );
+        }
+        assert!(error_of(&parse_line(5, b"{\"x\": nan}")).starts_with("line 5: malformed JSON"));
+        // Python's bare NaN is read as the string "NaN", so the field can be named.
+        assert_eq!(
+            parse_line(1, b"{\"x\": NaN, \"y\": [-Infinity]}"),
+            Line::Object {
+                line: 1,
+                value: json!({"x": "NaN", "y": ["-Infinity"]})
+            }
+        );
+    }
+
+    #[test]
+    fn non_finite_tokens_are_quoted_outside_strings_only() {
+        assert_eq!(
+            quote_non_finite("[NaN, Infinity, -Infinity]").as_deref(),
+            Some("[\"NaN\", \"Infinity\", \"-Infinity\"]")
+        );
+        assert_eq!(
+            quote_non_finite("{\"s\": \"NaN\", \"x\": NaN}").as_deref(),
+            Some("{\"s\": \"NaN\", \"x\": \"NaN\"}")
+        );
+        // Inside a string, also after an escaped quote, nothing changes.
+        assert_eq!(quote_non_finite("{\"NaN\": 1}"), None);
+        assert_eq!(quote_non_finite(r#"{"a\"NaN": "b\\", "c": 1}"#), None);
+        assert_eq!(
+            quote_non_finite(r#"{"a\\": NaN}"#).as_deref(),
+            Some(r#"{"a\\": "NaN"}"#)
+        );
+        assert_eq!(quote_non_finite("{\"a\": 1}"), None);
+    }
+
+    #[test]
+    fn replies_put_the_input_id_first() {
+        let mut f = Fields::new();
+        f.insert("value".into(), json!(1));
+        f.insert("id".into(), json!(99));
+        let (m, ok) = reply(json!(7), Ok(f));
+        assert!(ok);
+        assert_eq!(Value::Object(m).to_string(), r#"{"id":7,"value":1}"#);
+        let bad = Error::Invalid {
+            field: "x".into(),
+            rule: "is bad".into(),
+        };
+        let (m, ok) = reply(Value::Null, Err(bad));
+        assert!(!ok);
+        assert_eq!(
+            Value::Object(m).to_string(),
+            r#"{"id":null,"error":"x: is bad"}"#
+        );
+    }
+
+    fn double(v: &Value) -> diffknap::error::Result<Fields> {
+        let x = v
+            .get("v")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| Error::Invalid {
+                field: "v".into(),
+                rule: "is required".into(),
+            })?;
+        let mut f = Fields::new();
+        f.insert("double".into(), json!(2 * x));
+        Ok(f)
+    }
+
+    #[test]
+    fn run_answers_every_line_in_order_and_sets_the_status() {
+        let input = b"{\"id\":1,\"v\":2}\n\nnot json\n{\"id\":\"b\"}\n{\"v\":5}\n";
+        let mut out = Vec::new();
+        let code = run(&input[..], &mut out, Limits::default(), double);
+        assert_eq!(code, 1);
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4);
+        assert_eq!(lines[0], r#"{"id":1,"double":4}"#);
+        assert!(lines[1].starts_with(r#"{"id":null,"error":"line 3: malformed JSON"#));
+        assert_eq!(lines[2], r#"{"id":"b","error":"v: is required"}"#);
+        assert_eq!(lines[3], r#"{"id":null,"double":10}"#);
+        let mut out = Vec::new();
+        assert_eq!(
+            run(&b"{\"v\":1}\n"[..], &mut out, Limits::default(), double),
+            0
+        );
+        assert_eq!(String::from_utf8(out).unwrap(), "{\"id\":null,\"double\":2}\n");
+    }
+
+    #[test]
+    fn batches_close_at_the_chunk_size_and_a_missing_result_is_an_error() {
+        // All input is waiting in the slice, so batches are full: 2 + 2 + 1 lines.
+        let input = b"{\"v\":1}\n{\"v\":2}\n{\"v\":3}\n{\"v\":4}\n{\"v\":5}\n";
+        let mut sizes = Vec::new();
+        let mut out = Vec::new();
+        let code = run_batched(
+            &input[..],
+            &mut out,
+            Limits::default(),
+            2,
+            Ok,
+            |reqs: &[Value]| {
+                sizes.push(reqs.len());
+                reqs.iter().map(double).collect()
+            },
+        );
+        assert_eq!(code, 0);
+        assert_eq!(sizes, vec![2, 2, 1]);
+        assert_eq!(String::from_utf8(out).unwrap().lines().count(), 5);
+        // chunk 0 is taken as 1; a prepare error answers its line alone.
+        let mut sizes = Vec::new();
+        let mut out = Vec::new();
+        let code = run_batched(
+            &input[..3 * 8],
+            &mut out,
+            Limits::default(),
+            0,
+            |v: Value| {
+                if v["v"] == json!(2) {
+                    Err(Error::Input {
+                        what: "two refused".into(),
+                    })
+                } else {
+                    Ok(v)
+                }
+            },
+            |reqs: &[Value]| {
+                sizes.push(reqs.len());
+                reqs.iter().map(double).collect()
+            },
+        );
+        assert_eq!(code, 1);
+        assert_eq!(sizes, vec![1, 1]);
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "{\"id\":null,\"double\":2}\n{\"id\":null,\"error\":\"two refused\"}\n{\"id\":null,\"double\":6}\n"
+        );
+        // A compute step that returns too few results: the line without one is an error.
+        let mut out = Vec::new();
+        let code = run_batched(
+            &input[..2 * 8],
+            &mut out,
+            Limits::default(),
+            4,
+            Ok,
+            |reqs: &[Value]| reqs.iter().take(1).map(double).collect(),
+        );
+        assert_eq!(code, 1);
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.ends_with("{\"id\":null,\"error\":\"internal: a batch result is missing\"}\n"));
+    }
+
+    struct Broken;
+    impl std::io::Write for Broken {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("closed"))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::Error::other("closed"))
+        }
+    }
+
+    #[test]
+    fn a_closed_output_ends_the_run_with_status_one() {
+        assert_eq!(
+            run(&b"{\"v\":1}\n"[..], &mut Broken, Limits::default(), double),
+            1
+        );
+    }
+
+    #[test]
+    fn buffered_lengths_of_slices_and_cursors() {
+        let mut c = std::io::Cursor::new(vec![1u8, 2, 3]);
+        assert_eq!(c.buffered_len(), 3);
+        c.set_position(1);
+        assert_eq!(c.buffered_len(), 2);
+        c.set_position(10);
+        assert_eq!(c.buffered_len(), 0);
+        let s: &[u8] = b"ab";
+        assert_eq!(s.buffered_len(), 2);
+        let r = Reader::new(&b"{}\n"[..], Limits::default());
+        assert!(r.waiting());
+        let r = Reader::new(&b""[..], Limits::default());
+        assert!(!r.waiting());
+    }
+}
