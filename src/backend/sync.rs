@@ -154,6 +154,7 @@ pub(super) fn run_blocks<R: Send>(
     if bl.len() == 1 {
         return vec![work(0, bl[0].0, bl[0].1, &barrier)];
     }
+    let cpus = other_cpus();
     std::thread::scope(|scope| {
         let handles: Vec<_> = bl[1..]
             .iter()
@@ -161,7 +162,9 @@ pub(super) fn run_blocks<R: Send>(
             .map(|(k, &(lo, hi))| {
                 let work = &work;
                 let barrier = &barrier;
+                let cpu = cpus.get(k).copied();
                 scope.spawn(move || {
+                    pin_to(cpu);
                     let _guard = PoisonOnPanic(barrier);
                     work(k + 1, lo, hi, barrier)
                 })
@@ -181,6 +184,52 @@ pub(super) fn run_blocks<R: Send>(
         out
     })
 }
+/// The CPUs this process may run on other than the calling thread's current one (Linux;
+/// elsewhere none). A worker of a capacity-split pass is pinned to one of them for the
+/// pass: left to the scheduler, a new thread of a fresh process was often started on its
+/// parent's CPU, and the two workers then took turns on one core at every barrier until
+/// the load balancer moved one (a one-shot `relax` of hard, n = 1000, C = 10,000: 19 ms
+/// on one core, 19 to 104 ms split; docs/benchmarks.md).
+fn other_cpus() -> Vec<usize> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: sched_getcpu takes no arguments; sched_getaffinity writes at most
+        // size_of::<cpu_set_t>() bytes into `set`, a zeroed cpu_set_t we own; CPU_ISSET
+        // reads it.
+        unsafe {
+            let here = libc::sched_getcpu();
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            if here < 0
+                || libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0
+            {
+                return Vec::new();
+            }
+            (0..libc::CPU_SETSIZE as usize)
+                .filter(|&c| c != here as usize && libc::CPU_ISSET(c, &set))
+                .collect()
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    Vec::new()
+}
+
+/// Pins the calling thread to `cpu` (Linux; a failure or `None` leaves it unpinned).
+fn pin_to(cpu: Option<usize>) {
+    #[cfg(target_os = "linux")]
+    if let Some(c) = cpu {
+        // SAFETY: `set` is a zeroed cpu_set_t we own; CPU_SET writes one bit of it (c is
+        // below CPU_SETSIZE: it came from other_cpus); sched_setaffinity(0, ..) only reads
+        // it and changes the calling thread's affinity.
+        unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            libc::CPU_SET(c, &mut set);
+            libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = cpu;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
