@@ -63,9 +63,15 @@ fn f64_of_reads_numbers_and_numeric_strings() {
     assert_eq!(f64_of(&json!(1.5), "g").unwrap(), 1.5);
     assert_eq!(f64_of(&json!(" -2.25 "), "g").unwrap(), -2.25);
     assert!(matches!(f64_of(&json!("inf"), "g"), Err(Error::NonFinite { field }) if field == "g"));
-    assert!(matches!(f64_of(&json!("NaN"), "g"), Err(Error::NonFinite { .. })));
+    assert!(matches!(
+        f64_of(&json!("NaN"), "g"),
+        Err(Error::NonFinite { .. })
+    ));
     assert!(matches!(f64_of(&json!("x"), "g"), Err(Error::Invalid { field, .. }) if field == "g"));
-    assert!(matches!(f64_of(&json!(null), "g"), Err(Error::Invalid { .. })));
+    assert!(matches!(
+        f64_of(&json!(null), "g"),
+        Err(Error::Invalid { .. })
+    ));
 }
 
 #[test]
@@ -95,7 +101,10 @@ fn rational_of_caps_the_text_length_inclusively() {
         "1/10".to_string()
     );
     assert_eq!(rational_of(&json!("3/6"), "x").unwrap().to_string(), "1/2");
-    assert!(matches!(rational_of(&json!(true), "x"), Err(Error::Invalid { .. })));
+    assert!(matches!(
+        rational_of(&json!(true), "x"),
+        Err(Error::Invalid { .. })
+    ));
 }
 
 #[test]
@@ -111,7 +120,10 @@ fn fields_null_counts_as_missing() {
     assert_eq!(opt_array(&v, "arr", u64_of).unwrap(), Some(vec![1, 2]));
     // Element errors name the index.
     let v = json!({"arr": [1, -2]});
-    assert_eq!(field_of(&opt_array(&v, "arr", u64_of).unwrap_err()), "arr[1]");
+    assert_eq!(
+        field_of(&opt_array(&v, "arr", u64_of).unwrap_err()),
+        "arr[1]"
+    );
     assert!(num(f64::NAN, "value").is_err());
     assert!(nums(&[1.0, f64::INFINITY], "y").is_err());
     assert_eq!(nums(&[1.0, -0.5], "y").unwrap(), json!([1.0, -0.5]));
@@ -162,7 +174,10 @@ fn certified_answers_enclose_a_hand_solved_value() {
         lo <= t && t <= hi
     };
     assert!(contains(&m["value"], 1.0), "{m:?}");
-    assert!(contains(&m["y"][0], 1.0) && contains(&m["y"][1], 0.0), "{m:?}");
+    assert!(
+        contains(&m["y"][0], 1.0) && contains(&m["y"][1], 0.0),
+        "{m:?}"
+    );
     assert_eq!(m["vjp"].as_array().unwrap().len(), 2);
     assert!(m.contains_key("precision_bits"));
     // Sampling is refused at certified precision; a tiny work budget is refused before work.
@@ -219,7 +234,10 @@ fn relax_requests_read_each_field_under_its_rule() {
     assert!(parse_request(&k, f64_of).is_ok());
     let mut none = k.clone();
     none.as_object_mut().unwrap().remove("k");
-    assert_eq!(field_of(&parse_request(&none, f64_of).unwrap_err()), "capacity");
+    assert_eq!(
+        field_of(&parse_request(&none, f64_of).unwrap_err()),
+        "capacity"
+    );
     // gamma may be omitted only for hard.
     let mut g = base.clone();
     g.as_object_mut().unwrap().remove("gamma");
@@ -229,7 +247,10 @@ fn relax_requests_read_each_field_under_its_rule() {
     // Bad elements name their index; a z of the wrong length is refused.
     let mut w = base.clone();
     w["weights"] = json!([1, -1]);
-    assert_eq!(field_of(&parse_request(&w, f64_of).unwrap_err()), "weights[1]");
+    assert_eq!(
+        field_of(&parse_request(&w, f64_of).unwrap_err()),
+        "weights[1]"
+    );
     let mut s = base.clone();
     s["seed"] = json!(-1);
     assert_eq!(field_of(&parse_request(&s, f64_of).unwrap_err()), "seed");
@@ -241,7 +262,10 @@ fn relax_requests_read_each_field_under_its_rule() {
     assert_eq!(field_of(&parse_request(&t, f64_of).unwrap_err()), "theta");
     let mut m = base.clone();
     m.as_object_mut().unwrap().remove("regularizer");
-    assert_eq!(field_of(&parse_request(&m, f64_of).unwrap_err()), "regularizer");
+    assert_eq!(
+        field_of(&parse_request(&m, f64_of).unwrap_err()),
+        "regularizer"
+    );
 }
 
 #[test]
@@ -287,7 +311,10 @@ fn relax_answers_by_hand() {
             log_prob: f64::NEG_INFINITY,
         }],
     };
-    assert_eq!(field_of(&AnswerF64::new(&out).fields().unwrap_err()), "log_prob");
+    assert_eq!(
+        field_of(&AnswerF64::new(&out).fields().unwrap_err()),
+        "log_prob"
+    );
     let exact = Relaxed {
         value: diffknap::num::rational::Rational::from_integer(1.into()),
         y: vec![],
@@ -297,7 +324,10 @@ fn relax_answers_by_hand() {
             log_prob: f64::NAN,
         }],
     };
-    assert_eq!(field_of(&AnswerExact::new(&exact).fields().unwrap_err()), "log_prob");
+    assert_eq!(
+        field_of(&AnswerExact::new(&exact).fields().unwrap_err()),
+        "log_prob"
+    );
 }
 
 #[test]
@@ -330,11 +360,17 @@ fn solve_requests_by_hand() {
     assert_eq!(a["value_exact"], json!(big));
     // top_k accepts k; knapsack needs capacity.
     let k = json!({"constraint": "top_k", "k": 2, "theta": [1, 2, 3]});
-    assert_eq!(solve::answer(&k, Method::Dp).unwrap()["value_exact"], json!("5"));
+    assert_eq!(
+        solve::answer(&k, Method::Dp).unwrap()["value_exact"],
+        json!("5")
+    );
     let nok = json!({"constraint": "knapsack", "k": 2, "theta": [1], "weights": [1]});
     assert_eq!(field_of(&solve::parse(&nok).unwrap_err()), "capacity");
     let null_cap = json!({"constraint": "top_k", "capacity": null, "k": 1, "theta": [1, 2]});
-    assert_eq!(solve::answer(&null_cap, Method::Dp).unwrap()["value_exact"], json!("2"));
+    assert_eq!(
+        solve::answer(&null_cap, Method::Dp).unwrap()["value_exact"],
+        json!("2")
+    );
 }
 
 // ------------------------------------------------------------------ the JSON Lines driver
@@ -372,7 +408,10 @@ mod jsonl {
     fn line_cap_is_inclusive_and_counts_the_carriage_return_out() {
         // `{"a":1}` is 7 bytes: accepted at cap 7 with "\n" or "\r\n"; `{"a":12}` (8 bytes)
         // is refused, with or without a final newline, and the next line is still read.
-        let ls = read_all(b"{\"a\":1}\n{\"a\":1}\r\n{\"a\":12}\n{\"b\":2}\n{\"a\":12}", 7);
+        let ls = read_all(
+            b"{\"a\":1}\n{\"a\":1}\r\n{\"a\":12}\n{\"b\":2}\n{\"a\":12}",
+            7,
+        );
         assert_eq!(ls.len(), 5);
         assert_eq!(
             ls[0],
@@ -519,7 +558,10 @@ mod jsonl {
             run(&b"{\"v\":1}\n"[..], &mut out, Limits::default(), double),
             0
         );
-        assert_eq!(String::from_utf8(out).unwrap(), "{\"id\":null,\"double\":2}\n");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"id\":null,\"double\":2}\n"
+        );
     }
 
     #[test]
@@ -583,7 +625,9 @@ mod jsonl {
         );
         assert_eq!(code, 1);
         let text = String::from_utf8(out).unwrap();
-        assert!(text.ends_with("{\"id\":null,\"error\":\"internal: a batch result is missing\"}\n"));
+        assert!(
+            text.ends_with("{\"id\":null,\"error\":\"internal: a batch result is missing\"}\n")
+        );
     }
 
     struct Broken;
