@@ -440,6 +440,10 @@ mod jsonl {
         assert!(error_of(&ls[0]).starts_with("line 1: longer"));
         assert_eq!(ls[1].number(), 2);
         assert_eq!(ls[1].id(), json!(3));
+        // Even a cap of 0 drops no line: each non-blank line is answered as over-long.
+        let ls = read_all(b"{}\n\n{}", 0);
+        assert_eq!(ls.len(), 2);
+        assert!(error_of(&ls[1]).starts_with("line 3: longer than the cap of 0 bytes"));
         // Exactly cap + 1 bytes and no newline: refused (the bytes past the cap are not kept).
         let ls = read_all(b"{\"a\":12}", 7);
         assert_eq!(ls.len(), 1);
