@@ -440,6 +440,12 @@ mod jsonl {
         assert!(error_of(&ls[0]).starts_with("line 1: longer"));
         assert_eq!(ls[1].number(), 2);
         assert_eq!(ls[1].id(), json!(3));
+        // A last line without a newline, within the cap (7 bytes, and 5 = cap - 2), is read.
+        let ls = read_all(b"{\"a\":1}\n{\"a\":1}", 7);
+        assert_eq!(ls[1].number(), 2);
+        assert!(matches!(ls[1], Line::Object { .. }), "{ls:?}");
+        let ls = read_all(b"{\"a\":1}\n{   }", 7);
+        assert!(matches!(ls[1], Line::Object { .. }), "{ls:?}");
         // Even a cap of 0 drops no line: each non-blank line is answered as over-long.
         let ls = read_all(b"{}\n\n{}", 0);
         assert_eq!(ls.len(), 2);
@@ -503,6 +509,10 @@ mod jsonl {
         );
         // Inside a string, also after an escaped quote, nothing changes.
         assert_eq!(quote_non_finite("{\"NaN\": 1}"), None);
+        assert_eq!(
+            quote_non_finite("{\"xNaN\": 1, \"y\": \"-Infinity\"}"),
+            None
+        );
         assert_eq!(quote_non_finite(r#"{"a\"NaN": "b\\", "c": 1}"#), None);
         assert_eq!(
             quote_non_finite(r#"{"a\\": NaN}"#).as_deref(),
