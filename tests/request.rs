@@ -672,6 +672,13 @@ mod jsonl {
         assert_eq!(c.buffered_len(), 0);
         let s: &[u8] = b"ab";
         assert_eq!(s.buffered_len(), 2);
+        // A BufReader holds what it has read ahead: all 6 bytes after the first fill.
+        let mut b = std::io::BufReader::new(&b"{}\n{}\n"[..]);
+        assert_eq!(b.buffered_len(), 0);
+        std::io::BufRead::fill_buf(&mut b).unwrap();
+        assert_eq!(b.buffered_len(), 6);
+        std::io::BufRead::consume(&mut b, 3);
+        assert_eq!(b.buffered_len(), 3);
         let r = Reader::new(&b"{}\n"[..], Limits::default());
         assert!(r.waiting());
         let r = Reader::new(&b""[..], Limits::default());
