@@ -242,6 +242,17 @@ pub fn relax_with_backend(
     extras: &Extras<f64>,
     backend: Backend,
 ) -> Result<Relaxed<f64>> {
+    if backend == Backend::Gpu {
+        let item = BatchItem {
+            instance: inst,
+            regularizer: reg,
+            gamma,
+            extras,
+        };
+        return relax_batch_with_backend(&[item], backend)
+            .pop()
+            .expect("one answer per instance");
+    }
     match backend.plan() {
         None => crate::ops::relax_f64(inst, reg, gamma, extras),
         Some(plan) => relax(inst, reg, gamma, extras, &plan),
@@ -253,6 +264,9 @@ pub fn relax_batch_with_backend(
     items: &[BatchItem],
     backend: Backend,
 ) -> Vec<Result<Relaxed<f64>>> {
+    if backend == Backend::Gpu {
+        return gpu_batch(items);
+    }
     match backend.plan() {
         None => items
             .iter()
@@ -260,4 +274,19 @@ pub fn relax_batch_with_backend(
             .collect(),
         Some(plan) => relax_batch(items, &plan),
     }
+}
+
+#[cfg(feature = "gpu")]
+fn gpu_batch(items: &[BatchItem]) -> Vec<Result<Relaxed<f64>>> {
+    super::gpu::relax_batch(items)
+}
+
+#[cfg(not(feature = "gpu"))]
+fn gpu_batch(items: &[BatchItem]) -> Vec<Result<Relaxed<f64>>> {
+    let e = crate::error::Error::Unsupported {
+        what: "backend gpu: this build lacks the `gpu` cargo feature; rebuild with \
+               `cargo build --release --features gpu`"
+            .into(),
+    };
+    items.iter().map(|_| Err(e.clone())).collect()
 }

@@ -25,10 +25,15 @@ pub enum Backend {
     /// instance is always split by capacity blocks once every thread gets
     /// [`PARALLEL_MIN_COLS`] capacities.
     Parallel,
+    /// The GPU kernels on wgpu (Vulkan, f64 shaders), in builds with the cargo feature
+    /// `gpu` (`Backend::parse("gpu")` is an error in other builds). Never chosen by `Auto`
+    /// and not in [`Backend::ALL`]; with no suitable adapter every call is an error naming
+    /// the backend and the reason.
+    Gpu,
 }
 
 impl Backend {
-    /// All backends, `Auto` first.
+    /// All CPU backends, `Auto` first ([`Backend::Gpu`] needs a feature and a device).
     pub const ALL: [Backend; 5] = [
         Backend::Auto,
         Backend::Reference,
@@ -36,9 +41,19 @@ impl Backend {
         Backend::Simd,
         Backend::Parallel,
     ];
-    /// Parses `auto`, `reference`, `scalar`, `simd`, `parallel`.
+    /// Parses `auto`, `reference`, `scalar`, `simd`, `parallel`, and `gpu` in builds with
+    /// the `gpu` feature.
     pub fn parse(name: &str) -> Result<Self> {
         match name {
+            #[cfg(feature = "gpu")]
+            "gpu" => Ok(Backend::Gpu),
+            #[cfg(not(feature = "gpu"))]
+            "gpu" => Err(invalid(
+                "backend",
+                "gpu: this build lacks the `gpu` cargo feature; rebuild with \
+                 `cargo build --release --features gpu` (the Python package: \
+                 `maturin develop --release --features gpu`), and install a Vulkan driver",
+            )),
             "auto" => Ok(Backend::Auto),
             "reference" => Ok(Backend::Reference),
             "scalar" => Ok(Backend::Scalar),
@@ -46,7 +61,9 @@ impl Backend {
             "parallel" => Ok(Backend::Parallel),
             other => Err(invalid(
                 "backend",
-                format!("must be one of auto, reference, scalar, simd, parallel; got {other:?}"),
+                format!(
+                    "must be one of auto, reference, scalar, simd, parallel, gpu; got {other:?}"
+                ),
             )),
         }
     }
@@ -58,12 +75,14 @@ impl Backend {
             Backend::Scalar => "scalar",
             Backend::Simd => "simd",
             Backend::Parallel => "parallel",
+            Backend::Gpu => "gpu",
         }
     }
-    /// The fast plan this backend runs, or `None` for the reference.
+    /// The CPU plan this backend runs, or `None` for the reference and the GPU (which have
+    /// none: [`super::relax_with_backend`] and [`super::relax_batch_with_backend`] run them).
     pub fn plan(self) -> Option<Plan> {
         match self {
-            Backend::Reference => None,
+            Backend::Reference | Backend::Gpu => None,
             Backend::Scalar => Some(Plan::new(Isa::Scalar, Par::Seq)),
             Backend::Simd => Some(Plan::new(Isa::detect(), Par::Seq)),
             Backend::Parallel => {
