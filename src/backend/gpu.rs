@@ -733,13 +733,18 @@ pub fn relax_batch(items: &[BatchItem]) -> Vec<Result<Relaxed<f64>>> {
             let mut g = context()?;
             let cap = g.max_bind.min(MAX_TABLE_BYTES);
             let mut chunk: Vec<usize> = Vec::new();
-            let (mut tab, mut roll, mut fd) = (0u64, 0u64, 0u64);
+            let (mut tab, mut roll, mut fd, mut stage) = (0u64, 0u64, 0u64, 0u64);
             for &k in &todo {
                 let it = &items[k];
                 let t = table_bytes(it);
                 let r = 32 * (it.instance.capacity() as u64 + 1);
                 let f = 24 * it.instance.n() as u64 + 64;
-                if t > cap || r > cap || f > cap || it.instance.capacity() >= u32::MAX as usize / 8
+                // Read back: the outputs, and Q for samples.
+                let s = f + if it.extras.samples > 0 { t } else { 0 };
+                if t > cap
+                    || r > cap
+                    || s > cap
+                    || it.instance.capacity() >= u32::MAX as usize / 8
                 {
                     out[k] = Some(Err(Error::Limit {
                         what: "backend gpu: the choice table (8 bytes per cell)".into(),
@@ -753,15 +758,21 @@ pub fn relax_batch(items: &[BatchItem]) -> Vec<Result<Relaxed<f64>>> {
                     }));
                     continue;
                 }
-                if tab + t > cap || roll + r > cap || fd + f > cap || chunk.len() >= 1 << 24 {
+                if tab + t > cap
+                    || roll + r > cap
+                    || fd + f > cap
+                    || stage + s > cap
+                    || chunk.len() >= 1 << 24
+                {
                     run_chunk(&mut g, items, &chunk, &mut out)?;
                     chunk.clear();
-                    (tab, roll, fd) = (0, 0, 0);
+                    (tab, roll, fd, stage) = (0, 0, 0, 0);
                 }
                 chunk.push(k);
                 tab += t;
                 roll += r;
                 fd += f;
+                stage += s;
             }
             if !chunk.is_empty() {
                 run_chunk(&mut g, items, &chunk, &mut out)?;
@@ -823,4 +834,25 @@ pub fn math_probe(xs: &[f64]) -> Result<Vec<(f64, f64)>> {
         let v = bytes_f64(&data);
         Ok(v.chunks_exact(2).map(|p| (p[0], p[1])).collect())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_constant_is_filled_in_and_ln2_is_split_exactly() {
+        let src = shader_source();
+        let left: Vec<&str> = src
+            .match_indices('{')
+            .map(|(i, _)| &src[i..(i + 12).min(src.len())])
+            .filter(|t| t[1..].starts_with(|c: char| c.is_ascii_uppercase()))
+            .collect();
+        assert!(left.is_empty(), "unfilled: {left:?}");
+        // LN2_HI has 32 significant bits (21 trailing zero bits of 52), so k LN2_HI is exact
+        // for |k| < 2^21; HI + LO is ln 2 to about 2^-90.
+        assert_eq!(ln2_hi().to_bits() & ((1 << 21) - 1), 0);
+        assert_eq!(ln2_hi() + ln2_lo(), std::f64::consts::LN_2);
+        assert!((ln2_lo() - 1.908_214_929_270_587_7e-10).abs() < 1e-26);
+    }
 }
