@@ -359,15 +359,19 @@ fn relax_f64<'py>(
             }
         };
         if backend == Backend::Gpu {
-            return gpu_rows(rows, |b| {
-                let inst = shape.instance(b, row_of(theta_s, rows, n, b).to_vec())?;
-                let extras = Extras {
-                    z: z_s.map(|(z, zr)| row_of(z, zr, n, b).to_vec()),
-                    samples,
-                    seed: seed.wrapping_add(b as u64),
-                };
-                Ok((inst, extras, per_row(gamma_s, b)))
-            }, reg);
+            return gpu_rows(
+                rows,
+                |b| {
+                    let inst = shape.instance(b, row_of(theta_s, rows, n, b).to_vec())?;
+                    let extras = Extras {
+                        z: z_s.map(|(z, zr)| row_of(z, zr, n, b).to_vec()),
+                        samples,
+                        seed: seed.wrapping_add(b as u64),
+                    };
+                    Ok((inst, extras, per_row(gamma_s, b)))
+                },
+                reg,
+            );
         }
         match plan_of(backend) {
             // The reference runs one instance after another.

@@ -741,10 +741,7 @@ pub fn relax_batch(items: &[BatchItem]) -> Vec<Result<Relaxed<f64>>> {
                 let f = 24 * it.instance.n() as u64 + 64;
                 // Read back: the outputs, and Q for samples.
                 let s = f + if it.extras.samples > 0 { t } else { 0 };
-                if t > cap
-                    || r > cap
-                    || s > cap
-                    || it.instance.capacity() >= u32::MAX as usize / 8
+                if t > cap || r > cap || s > cap || it.instance.capacity() >= u32::MAX as usize / 8
                 {
                     out[k] = Some(Err(Error::Limit {
                         what: "backend gpu: the choice table (8 bytes per cell)".into(),
