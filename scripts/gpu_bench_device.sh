@@ -38,7 +38,7 @@ case "$mode" in
     out="$PWD/results.txt"
     {
       echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-      (nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true) 2>&1
+      nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null || echo "nvidia-smi: not available"
       lscpu | grep -E "Model name|^CPU\(s\)" || true
       echo "== conformance (GPU tests of the integration suite)"
       # Built in-tree: the tests find no data files they need beyond the binary.
@@ -52,7 +52,7 @@ case "$mode" in
         for rep in 1 2 3; do
           for be in gpu auto; do
             TIMEFORMAT="%R"
-            t=$( { time ./diffknap relax --backend "$be" --chunk "$bsz" --input "$f.jsonl" > "$f.$be.out"; } 2>&1 )
+            t=$( { time ./diffknap relax --backend "$be" --chunk "$bsz" --input "$f.jsonl" > "$f.$be.out" 2> "$f.$be.err"; } 2>&1 )
             echo "$f $be rep $rep: $t s (whole process: JSON in and out included)"
           done
         done
