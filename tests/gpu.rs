@@ -162,3 +162,80 @@ fn no_adapter_is_a_clear_error_and_auto_still_works() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("\"y\""), "{stdout}");
 }
+
+/// A batch split into many chunks (a small table limit) gives the same answers as one
+/// submission; an instance larger than the limit alone is refused with a limit error, and
+/// the others of its batch are still answered.
+#[test]
+fn chunked_batches_give_the_same_answers_and_oversize_is_refused() {
+    use diffknap::backend::{Backend, BatchItem, relax_batch_with_backend};
+    use diffknap::ops::Extras;
+    use diffknap::{Instance, RegKind};
+    let mut rng = Rng::seed(41);
+    let mut insts = Vec::new();
+    for k in 0..40 {
+        let n = 5 + (k % 7) * 4;
+        let cap = 10 + 13 * (k % 5) as u64;
+        let theta: Vec<f64> = (0..n).map(|_| 2.0 * rng.uniform() - 1.0).collect();
+        let w: Vec<u64> = (0..n).map(|_| rng.below(6)).collect();
+        insts.push(Instance::knapsack(theta, w, cap).unwrap());
+    }
+    let extras: Vec<Extras<f64>> = insts
+        .iter()
+        .enumerate()
+        .map(|(k, inst)| Extras {
+            z: Some((0..inst.n()).map(|i| ((i + k) % 5) as f64 - 2.0).collect()),
+            samples: k % 3,
+            seed: k as u64,
+        })
+        .collect();
+    let regs = [
+        RegKind::Shannon,
+        RegKind::Gini,
+        RegKind::Tsallis,
+        RegKind::Hard,
+    ];
+    let items: Vec<BatchItem> = insts
+        .iter()
+        .zip(&extras)
+        .enumerate()
+        .map(|(k, (instance, extras))| BatchItem {
+            instance,
+            regularizer: regs[k % 4],
+            gamma: if k % 4 == 3 { 0.0 } else { 0.3 },
+            extras,
+        })
+        .collect();
+    let whole = relax_batch_with_backend(&items, Backend::Gpu);
+    // 12 KiB: a few instances per chunk; the largest tables (up to 29 x 63 x 8 = 14.6 KB,
+    // and Q read back for samples) exceed it and are refused.
+    let limit = 12 << 10;
+    let chunked = gpu::relax_batch_within(&items, limit);
+    let mut refused = 0;
+    for (k, (a, b)) in whole.iter().zip(&chunked).enumerate() {
+        let a = a.as_ref().unwrap();
+        match b {
+            Ok(b) => {
+                assert_eq!(a.value.to_bits(), b.value.to_bits(), "{k}");
+                assert_eq!(a.y, b.y, "{k}");
+                assert_eq!(a.vjp, b.vjp, "{k}");
+                assert_eq!(a.samples, b.samples, "{k}");
+            }
+            Err(e) => {
+                let (n, cols) = (items[k].instance.n(), items[k].instance.capacity() + 1);
+                let table = 8 * n * cols;
+                let read_back = 24 * n
+                    + 64
+                    + if items[k].extras.samples > 0 {
+                        table
+                    } else {
+                        0
+                    };
+                assert!(table.max(read_back) > limit as usize, "{k}: {e}");
+                assert!(matches!(e, diffknap::Error::Limit { .. }), "{e}");
+                refused += 1;
+            }
+        }
+    }
+    assert!(refused > 0 && refused < items.len(), "{refused}");
+}

@@ -703,6 +703,14 @@ fn bytes_f64(v: &[u8]) -> Vec<f64> {
 /// in everything. Errors are per instance, except that an unavailable or failed device
 /// fails every instance that needed it.
 pub fn relax_batch(items: &[BatchItem]) -> Vec<Result<Relaxed<f64>>> {
+    relax_batch_within(items, MAX_TABLE_BYTES)
+}
+
+/// [`relax_batch`] with at most `max_table_bytes` bytes in each device table (Q, Qdot, the
+/// rolling rows, the read-back) per submission, besides the adapter's own limits: a batch
+/// that needs more runs in several chunks (same results), and an instance that alone needs
+/// more is refused with [`Error::Limit`].
+pub fn relax_batch_within(items: &[BatchItem], max_table_bytes: u64) -> Vec<Result<Relaxed<f64>>> {
     let mut out: Vec<Option<Result<Relaxed<f64>>>> = items.iter().map(|_| None).collect();
     let mut todo = Vec::new();
     for (k, it) in items.iter().enumerate() {
@@ -731,7 +739,7 @@ pub fn relax_batch(items: &[BatchItem]) -> Vec<Result<Relaxed<f64>>> {
     if !todo.is_empty() {
         let r = guarded(|| {
             let mut g = context()?;
-            let cap = g.max_bind.min(MAX_TABLE_BYTES);
+            let cap = g.max_bind.min(max_table_bytes);
             let mut chunk: Vec<usize> = Vec::new();
             let (mut tab, mut roll, mut fd, mut stage) = (0u64, 0u64, 0u64, 0u64);
             for &k in &todo {
@@ -748,8 +756,8 @@ pub fn relax_batch(items: &[BatchItem]) -> Vec<Result<Relaxed<f64>>> {
                         needed: u128::from(t.max(r)),
                         limit: u128::from(cap),
                         how: format!(
-                            "the largest buffer of adapter {} or 1 GiB; use --backend auto, \
-                             whose checkpointed memory handles any size",
+                            "the largest buffer of adapter {} or the call's table limit; use \
+                             --backend auto, whose checkpointed memory handles any size",
                             g.adapter
                         ),
                     }));
