@@ -955,3 +955,86 @@ fn gpu_large_instances_match_the_reference() {
         );
     }
 }
+
+/// The GPU in f32 (`gpu-f32`) against the f64 reference at an f32 tolerance: 1e-5 in the
+/// normwise relative sense of `compare`, on the conformance instances at temperatures where
+/// f32 can resolve the choices: gamma at least 0.05 and at least max(|V|, max|theta|) / 200
+/// (the choice q depends on (p - s) / gamma, whose f32 rounding error is about
+/// |V| 2^-24 / gamma: at gamma = 0.05 with |V| = 20, y was off by 1.7e-5).
+/// Prints the largest errors seen.
+#[cfg(feature = "gpu")]
+#[test]
+fn gpu_f32_is_within_f32_tolerance_of_the_reference() {
+    let insts = instances();
+    let mut extras = Vec::new();
+    let mut keys = Vec::new();
+    for (k, (_, inst)) in insts.iter().enumerate() {
+        for reg in RegKind::ALL {
+            for gamma in gammas(reg) {
+                let e = Extras {
+                    z: Some(z_for(inst.n(), 5 + inst.n() as u64)),
+                    samples: 0,
+                    seed: 0,
+                };
+                let Ok(want) = relax_f64(inst, reg, gamma, &e) else {
+                    continue;
+                };
+                let scale = want.value.abs().max(max_abs(inst.theta()));
+                if reg != RegKind::Hard && (gamma < 0.05 || gamma < scale / 200.0) {
+                    continue;
+                }
+                extras.push(e);
+                keys.push((k, reg, gamma));
+            }
+        }
+    }
+    let items: Vec<BatchItem> = keys
+        .iter()
+        .zip(&extras)
+        .map(|(&(k, reg, gamma), e)| BatchItem {
+            instance: &insts[k].1,
+            regularizer: reg,
+            gamma,
+            extras: e,
+        })
+        .collect();
+    let f32_backend = Backend::parse("gpu-f32").unwrap();
+    let got = backend::relax_batch_with_backend(&items, f32_backend);
+    let mut worst = [
+        (0.0f64, String::new()),
+        (0.0, String::new()),
+        (0.0, String::new()),
+    ];
+    let mut checked = 0;
+    for ((it, g), &(k, _, _)) in items.iter().zip(&got).zip(&keys) {
+        let (inst, reg, gamma) = (it.instance, it.regularizer, it.gamma);
+        let what = format!("gpu-f32/{}/{}/gamma {gamma}", insts[k].0, reg.name());
+        let want = relax_f64(inst, reg, gamma, it.extras).unwrap();
+        let g = g.as_ref().unwrap_or_else(|e| panic!("{what}: {e}"));
+        let th = max_abs(inst.theta());
+        let errs = [
+            (g.value - want.value).abs() / want.value.abs().max(th).max(gamma),
+            rel_err(&g.y, &want.y, 1.0),
+            rel_err(
+                g.vjp.as_ref().unwrap(),
+                want.vjp.as_ref().unwrap(),
+                th.max(1.0),
+            ),
+        ];
+        for (w, e) in worst.iter_mut().zip(errs) {
+            if e > w.0 {
+                *w = (e, what.clone());
+            }
+        }
+        checked += 1;
+    }
+    eprintln!(
+        "gpu-f32: {checked} cases; largest normwise relative errors: value {:.2e} ({}), \
+         y {:.2e} ({}), vjp {:.2e} ({})",
+        worst[0].0, worst[0].1, worst[1].0, worst[1].1, worst[2].0, worst[2].1
+    );
+    for (name, (e, what)) in ["value", "y", "vjp"].iter().zip(&worst) {
+        assert!(*e <= 1e-5, "{name}: {e:e} at {what}");
+    }
+    assert!(checked > 100, "{checked}");
+}

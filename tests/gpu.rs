@@ -210,7 +210,7 @@ fn chunked_batches_give_the_same_answers_and_oversize_is_refused() {
     // 12 KiB: a few instances per chunk; the largest tables (up to 29 x 63 x 8 = 14.6 KB,
     // and Q read back for samples) exceed it and are refused.
     let limit = 12 << 10;
-    let chunked = gpu::relax_batch_within(&items, limit);
+    let chunked = gpu::relax_batch_within(&items, gpu::Precision::F64, limit);
     let mut refused = 0;
     for (k, (a, b)) in whole.iter().zip(&chunked).enumerate() {
         let a = a.as_ref().unwrap();

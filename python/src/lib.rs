@@ -138,6 +138,7 @@ fn plan_of(backend: Backend) -> Option<Plan> {
 /// The GPU backend on every row in one batch call (one dispatch per chunk of rows): rows
 /// whose instance cannot be built keep their own error.
 fn gpu_rows(
+    backend: Backend,
     rows: usize,
     build: impl Fn(usize) -> diffknap::Result<(Instance<f64>, Extras<f64>, f64)>,
     reg: RegKind,
@@ -153,7 +154,7 @@ fn gpu_rows(
             extras,
         })
         .collect();
-    let mut answers = backend::relax_batch_with_backend(&items, Backend::Gpu).into_iter();
+    let mut answers = backend::relax_batch_with_backend(&items, backend).into_iter();
     built
         .into_iter()
         .map(|r| match r {
@@ -358,8 +359,9 @@ fn relax_f64<'py>(
                 Some(p) => backend::relax_in(ws, &inst, reg, g, &extras, p),
             }
         };
-        if backend == Backend::Gpu {
+        if matches!(backend, Backend::Gpu | Backend::GpuF32) {
             return gpu_rows(
+                backend,
                 rows,
                 |b| {
                     let inst = shape.instance(b, row_of(theta_s, rows, n, b).to_vec())?;

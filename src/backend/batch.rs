@@ -242,7 +242,7 @@ pub fn relax_with_backend(
     extras: &Extras<f64>,
     backend: Backend,
 ) -> Result<Relaxed<f64>> {
-    if backend == Backend::Gpu {
+    if matches!(backend, Backend::Gpu | Backend::GpuF32) {
         let item = BatchItem {
             instance: inst,
             regularizer: reg,
@@ -264,8 +264,8 @@ pub fn relax_batch_with_backend(
     items: &[BatchItem],
     backend: Backend,
 ) -> Vec<Result<Relaxed<f64>>> {
-    if backend == Backend::Gpu {
-        return gpu_batch(items);
+    if matches!(backend, Backend::Gpu | Backend::GpuF32) {
+        return gpu_batch(items, backend == Backend::GpuF32);
     }
     match backend.plan() {
         None => items
@@ -277,12 +277,13 @@ pub fn relax_batch_with_backend(
 }
 
 #[cfg(feature = "gpu")]
-fn gpu_batch(items: &[BatchItem]) -> Vec<Result<Relaxed<f64>>> {
-    super::gpu::relax_batch(items)
+fn gpu_batch(items: &[BatchItem], f32: bool) -> Vec<Result<Relaxed<f64>>> {
+    use super::gpu::Precision;
+    super::gpu::relax_batch(items, if f32 { Precision::F32 } else { Precision::F64 })
 }
 
 #[cfg(not(feature = "gpu"))]
-fn gpu_batch(items: &[BatchItem]) -> Vec<Result<Relaxed<f64>>> {
+fn gpu_batch(items: &[BatchItem], _f32: bool) -> Vec<Result<Relaxed<f64>>> {
     let e = crate::error::Error::Unsupported {
         what: "backend gpu: this build lacks the `gpu` cargo feature; rebuild with \
                `cargo build --release --features gpu`"

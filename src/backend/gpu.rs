@@ -42,23 +42,49 @@ const WG: u32 = 256;
 /// At most this many bytes in one table buffer (besides the adapter's own limits).
 const MAX_TABLE_BYTES: u64 = 1 << 30;
 
-/// The WGSL source with its constants filled in (exact shortest decimal forms of the f64
-/// constants).
-pub fn shader_source() -> String {
-    fn lit(x: f64) -> String {
-        format!("{x:e}")
+/// The arithmetic of the GPU kernels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    /// f64 (needs the adapter feature `SHADER_F64`).
+    F64,
+    /// f32: the same kernels in single precision, for speed; inputs rounded to f32, outputs
+    /// widened back to f64. Compared with the f64 reference at 1e-5 in the tests.
+    F32,
+}
+
+impl Precision {
+    /// Bytes per number on the device.
+    fn bytes(self) -> u64 {
+        match self {
+            Precision::F64 => 8,
+            Precision::F32 => 4,
+        }
     }
+}
+
+/// The WGSL source with its constants filled in (exact shortest decimal forms of the
+/// constants, rounded to the precision first).
+pub fn shader_source(precision: Precision) -> String {
+    let f32 = precision == Precision::F32;
+    let lit = |x: f64| {
+        let x = if f32 { f64::from(x as f32) } else { x };
+        format!("{x:e}")
+    };
     let fact = |k: u32| (1..=k).map(f64::from).product::<f64>();
     let mut consts: Vec<(String, String)> = vec![
         ("GRID_X".into(), GRID_X.to_string()),
-        ("MAXF".into(), lit(f64::MAX)),
-        ("EXP_LO".into(), lit(-746.0)),
-        ("EXP_HI".into(), lit(710.0)),
+        (
+            "MAXF".into(),
+            lit(if f32 { f64::from(f32::MAX) } else { f64::MAX }),
+        ),
+        // exp underflows to 0 below EXP_LO and overflows above EXP_HI.
+        ("EXP_LO".into(), lit(if f32 { -104.0 } else { -746.0 })),
+        ("EXP_HI".into(), lit(if f32 { 89.0 } else { 710.0 })),
         ("LOG2E".into(), lit(std::f64::consts::LOG2_E)),
-        // ln 2 split: a high part with 32 significant bits (k * LN2_HI is exact for
-        // |k| < 2^21) and the rest.
-        ("LN2_HI".into(), lit(ln2_hi())),
-        ("LN2_LO".into(), lit(ln2_lo())),
+        // ln 2 split: a high part with few significant bits (k * LN2_HI is exact for every
+        // k of the range) and the rest.
+        ("LN2_HI".into(), lit(ln2_hi(f32))),
+        ("LN2_LO".into(), lit(ln2_lo(f32))),
     ];
     for k in 2..=13 {
         consts.push((format!("C{k}"), lit(1.0 / fact(k))));
@@ -67,6 +93,9 @@ pub fn shader_source() -> String {
         consts.push((format!("R{j}"), lit(2.0 / f64::from(2 * j + 1))));
     }
     let mut src = include_str!("gpu.wgsl").to_string();
+    if f32 {
+        src = src.replace("f64", "f32");
+    }
     // Longest names first, so that C1 never replaces a prefix of C13 (braces make the names
     // unambiguous anyway).
     consts.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));
@@ -76,17 +105,21 @@ pub fn shader_source() -> String {
     src
 }
 
-/// ln 2 rounded to 32 significant bits.
-fn ln2_hi() -> f64 {
+/// ln 2 rounded down to 32 significant bits (16 for f32: k has at most 8 bits there).
+fn ln2_hi(f32: bool) -> f64 {
+    if f32 {
+        let bits = std::f32::consts::LN_2.to_bits();
+        return f64::from(f32::from_bits(bits & !((1u32 << 8) - 1)));
+    }
     let bits = std::f64::consts::LN_2.to_bits();
     f64::from_bits(bits & !((1u64 << 21) - 1))
 }
 
 /// ln 2 - [`ln2_hi`], to double precision (ln 2 = 0.6931471805599453094172321...).
-fn ln2_lo() -> f64 {
+fn ln2_lo(f32: bool) -> f64 {
     // The tail is taken from a 2-term expansion of ln 2: LN_2 (the double nearest ln 2) plus
     // its error 2.3190468138462996e-17.
-    (std::f64::consts::LN_2 - ln2_hi()) + 2.319_046_813_846_299_6e-17
+    (std::f64::consts::LN_2 - ln2_hi(f32)) + 2.319_046_813_846_299_6e-17
 }
 
 /// The device, its pipelines and the reusable buffers.
@@ -94,9 +127,8 @@ struct Gpu {
     device: wgpu::Device,
     queue: wgpu::Queue,
     layout: wgpu::BindGroupLayout,
-    forward: wgpu::ComputePipeline,
-    backward: wgpu::ComputePipeline,
-    math: wgpu::ComputePipeline,
+    /// forward, backward, math_test for f64 then for f32.
+    pipes: [Pipes; 2],
     /// Largest bytes of one storage binding and one buffer.
     max_bind: u64,
     adapter: String,
@@ -106,6 +138,12 @@ struct Gpu {
     lost: Arc<AtomicBool>,
     /// Set once the device failed: every later call is refused with this reason.
     broken: Option<String>,
+}
+
+struct Pipes {
+    forward: wgpu::ComputePipeline,
+    backward: wgpu::ComputePipeline,
+    math: wgpu::ComputePipeline,
 }
 
 #[derive(Default)]
@@ -234,10 +272,6 @@ fn init() -> std::result::Result<Gpu, String> {
     let lost = Arc::new(AtomicBool::new(false));
     let flag = lost.clone();
     device.set_device_lost_callback(move |_, _| flag.store(true, Ordering::SeqCst));
-    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-        label: Some("diffknap kernels"),
-        source: wgpu::ShaderSource::Wgsl(shader_source().into()),
-    });
     let storage = |binding: u32, read_only: bool| wgpu::BindGroupLayoutEntry {
         binding,
         visibility: wgpu::ShaderStages::COMPUTE,
@@ -264,19 +298,28 @@ fn init() -> std::result::Result<Gpu, String> {
         bind_group_layouts: &[Some(&layout)],
         immediate_size: 0,
     });
-    let pipeline = |entry: &str| {
-        device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-            label: Some(entry),
-            layout: Some(&pl),
-            module: &module,
-            entry_point: Some(entry),
-            compilation_options: Default::default(),
-            cache: None,
-        })
+    let pipes = |precision: Precision| {
+        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("diffknap kernels"),
+            source: wgpu::ShaderSource::Wgsl(shader_source(precision).into()),
+        });
+        let pipeline = |entry: &str| {
+            device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                label: Some(entry),
+                layout: Some(&pl),
+                module: &module,
+                entry_point: Some(entry),
+                compilation_options: Default::default(),
+                cache: None,
+            })
+        };
+        Pipes {
+            forward: pipeline("forward"),
+            backward: pipeline("backward"),
+            math: pipeline("math_test"),
+        }
     };
-    let forward = pipeline("forward");
-    let backward = pipeline("backward");
-    let math = pipeline("math_test");
+    let pipes = [pipes(Precision::F64), pipes(Precision::F32)];
     if let Some(e) = errors.lock().ok().and_then(|v| v.first().cloned()) {
         return Err(format!(
             "adapter {}: the kernels did not compile: {e}",
@@ -290,9 +333,7 @@ fn init() -> std::result::Result<Gpu, String> {
         device,
         queue,
         layout,
-        forward,
-        backward,
-        math,
+        pipes,
         max_bind,
         adapter: format!(
             "{} ({:?}, {})",
@@ -526,15 +567,38 @@ fn reg_code(reg: RegKind) -> u32 {
     }
 }
 
-/// Bytes of device tables one instance needs (Q, Qdot, rolling rows, outputs).
-fn table_bytes(it: &BatchItem) -> u64 {
+/// Bytes of one device table (Q or Qdot) of an instance.
+fn table_bytes(it: &BatchItem, es: u64) -> u64 {
     let cells = (it.instance.n() as u64).saturating_mul(it.instance.capacity() as u64 + 1);
-    cells.saturating_mul(8)
+    cells.saturating_mul(es)
+}
+
+/// Little-endian bytes of `v` in the precision's width.
+fn to_bytes(v: &[f64], precision: Precision) -> Vec<u8> {
+    match precision {
+        Precision::F64 => v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+        Precision::F32 => v.iter().flat_map(|&x| (x as f32).to_le_bytes()).collect(),
+    }
+}
+
+/// The numbers of `v` (in the precision's width), widened to f64.
+fn from_bytes(v: &[u8], precision: Precision) -> Vec<f64> {
+    match precision {
+        Precision::F64 => v
+            .chunks_exact(8)
+            .map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes")))
+            .collect(),
+        Precision::F32 => v
+            .chunks_exact(4)
+            .map(|c| f64::from(f32::from_le_bytes(c.try_into().expect("4 bytes"))))
+            .collect(),
+    }
 }
 
 /// Runs one chunk (every instance validated, with a kernel) and fills `out`.
 fn run_chunk(
     g: &mut Gpu,
+    precision: Precision,
     items: &[BatchItem],
     chunk: &[usize],
     out: &mut [Option<Result<Relaxed<f64>>>],
@@ -589,33 +653,40 @@ fn run_chunk(
         roll += 4 * cols as u64;
         outp += 2 + 2 * n as u64;
     }
+    let es = precision.bytes();
     let sizes = [
         4 * inst.len() as u64,
-        8 * fdata.len() as u64,
-        8 * tab,
-        if any_tangent { 8 * tab } else { 8 },
-        8 * roll,
-        8 * outp,
+        es * fdata.len() as u64,
+        es * tab,
+        if any_tangent { es * tab } else { 8 },
+        es * roll,
+        es * outp,
     ];
     let sampled: u64 = laid
         .iter()
         .filter(|l| l.samples)
-        .map(|l| 8 * (l.n * l.cols) as u64)
+        .map(|l| es * (l.n * l.cols) as u64)
         .sum();
-    let staging = 8 * outp + sampled;
+    let staging = (es * outp + sampled).div_ceil(8) * 8;
     g.prepare(sizes, staging);
     let b = &g.bufs;
     g.queue
         .write_buffer(b.inst.as_ref().expect("allocated"), 0, &u32_bytes(&inst));
-    g.queue
-        .write_buffer(b.fdata.as_ref().expect("allocated"), 0, &f64_bytes(&fdata));
+    g.queue.write_buffer(
+        b.fdata.as_ref().expect("allocated"),
+        0,
+        &to_bytes(&fdata, precision),
+    );
     let group = g.bind_group(sizes);
     let mut encoder = g
         .device
         .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
     g.dispatch(
         &mut encoder,
-        &[&g.forward, &g.backward],
+        &[
+            &g.pipes[precision as usize].forward,
+            &g.pipes[precision as usize].backward,
+        ],
         &group,
         count as u32,
     );
@@ -626,17 +697,17 @@ fn run_chunk(
         0,
         staging_buf,
         0,
-        8 * outp,
+        es * outp,
     );
-    let mut at = 8 * outp;
+    let mut at = es * outp;
     let mut q_at = Vec::with_capacity(count);
     for l in &laid {
         q_at.push(at);
         if l.samples && l.n * l.cols > 0 {
-            let bytes = 8 * (l.n * l.cols) as u64;
+            let bytes = es * (l.n * l.cols) as u64;
             encoder.copy_buffer_to_buffer(
                 b.q.as_ref().expect("allocated"),
-                8 * l.tab,
+                es * l.tab,
                 staging_buf,
                 at,
                 bytes,
@@ -645,7 +716,7 @@ fn run_chunk(
         }
     }
     let data = g.submit_and_read(encoder, staging.max(8))?;
-    let vals = bytes_f64(&data);
+    let vals = from_bytes(&data, precision);
     for (l, &qa) in laid.iter().zip(&q_at) {
         let it = &items[l.k];
         let o = l.out as usize;
@@ -666,7 +737,7 @@ fn run_chunk(
         });
         let mut samples = Vec::with_capacity(it.extras.samples);
         if l.samples {
-            let qa = (qa / 8) as usize;
+            let qa = (qa / es) as usize;
             let q = &vals[qa..qa + l.n * l.cols];
             let mut rng = Rng::seed(it.extras.seed);
             for _ in 0..it.extras.samples {
@@ -688,29 +759,23 @@ fn u32_bytes(v: &[u32]) -> Vec<u8> {
     v.iter().flat_map(|x| x.to_le_bytes()).collect()
 }
 
-fn f64_bytes(v: &[f64]) -> Vec<u8> {
-    v.iter().flat_map(|x| x.to_le_bytes()).collect()
-}
-
-fn bytes_f64(v: &[u8]) -> Vec<f64> {
-    v.chunks_exact(8)
-        .map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes")))
-        .collect()
-}
-
 /// The whole pipeline on the GPU for a batch, in input order: value, y, the VJP where `z`
 /// is set, and samples (walked on the host over the Q rows read back). Instances may differ
 /// in everything. Errors are per instance, except that an unavailable or failed device
 /// fails every instance that needed it.
-pub fn relax_batch(items: &[BatchItem]) -> Vec<Result<Relaxed<f64>>> {
-    relax_batch_within(items, MAX_TABLE_BYTES)
+pub fn relax_batch(items: &[BatchItem], precision: Precision) -> Vec<Result<Relaxed<f64>>> {
+    relax_batch_within(items, precision, MAX_TABLE_BYTES)
 }
 
 /// [`relax_batch`] with at most `max_table_bytes` bytes in each device table (Q, Qdot, the
 /// rolling rows, the read-back) per submission, besides the adapter's own limits: a batch
 /// that needs more runs in several chunks (same results), and an instance that alone needs
 /// more is refused with [`Error::Limit`].
-pub fn relax_batch_within(items: &[BatchItem], max_table_bytes: u64) -> Vec<Result<Relaxed<f64>>> {
+pub fn relax_batch_within(
+    items: &[BatchItem],
+    precision: Precision,
+    max_table_bytes: u64,
+) -> Vec<Result<Relaxed<f64>>> {
     let mut out: Vec<Option<Result<Relaxed<f64>>>> = items.iter().map(|_| None).collect();
     let mut todo = Vec::new();
     for (k, it) in items.iter().enumerate() {
@@ -744,15 +809,32 @@ pub fn relax_batch_within(items: &[BatchItem], max_table_bytes: u64) -> Vec<Resu
             let (mut tab, mut roll, mut fd, mut stage) = (0u64, 0u64, 0u64, 0u64);
             for &k in &todo {
                 let it = &items[k];
-                let t = table_bytes(it);
-                let r = 32 * (it.instance.capacity() as u64 + 1);
-                let f = 24 * it.instance.n() as u64 + 64;
+                let es = precision.bytes();
+                let t = table_bytes(it, es);
+                let r = 4 * es * (it.instance.capacity() as u64 + 1);
+                let f = 3 * es * it.instance.n() as u64 + 64;
                 // Read back: the outputs, and Q for samples.
                 let s = f + if it.extras.samples > 0 { t } else { 0 };
-                if t > cap || r > cap || s > cap || it.instance.capacity() >= u32::MAX as usize / 8
-                {
+                // f32 holds integer weights (and capacities) exactly up to 2^24.
+                let max_cap = match precision {
+                    Precision::F64 => u32::MAX as usize / 8,
+                    Precision::F32 => 1 << 24,
+                };
+                if it.instance.capacity() >= max_cap {
                     out[k] = Some(Err(Error::Limit {
-                        what: "backend gpu: the choice table (8 bytes per cell)".into(),
+                        what: "backend gpu: capacity".into(),
+                        needed: it.instance.capacity() as u128,
+                        limit: max_cap as u128 - 1,
+                        how: "f32 holds integer weights exactly up to 2^24; use the f64 GPU \
+                              backend or a CPU backend"
+                            .into(),
+                    }));
+                    continue;
+                }
+                if t > cap || r > cap || s > cap {
+                    out[k] = Some(Err(Error::Limit {
+                        what: "backend gpu: the choice table (8 bytes per cell in f64, 4 in f32)"
+                            .into(),
                         needed: u128::from(t.max(r)),
                         limit: u128::from(cap),
                         how: format!(
@@ -769,7 +851,7 @@ pub fn relax_batch_within(items: &[BatchItem], max_table_bytes: u64) -> Vec<Resu
                     || stage + s > cap
                     || chunk.len() >= 1 << 24
                 {
-                    run_chunk(&mut g, items, &chunk, &mut out)?;
+                    run_chunk(&mut g, precision, items, &chunk, &mut out)?;
                     chunk.clear();
                     (tab, roll, fd, stage) = (0, 0, 0, 0);
                 }
@@ -780,7 +862,7 @@ pub fn relax_batch_within(items: &[BatchItem], max_table_bytes: u64) -> Vec<Resu
                 stage += s;
             }
             if !chunk.is_empty() {
-                run_chunk(&mut g, items, &chunk, &mut out)?;
+                run_chunk(&mut g, precision, items, &chunk, &mut out)?;
             }
             Ok(())
         });
@@ -816,7 +898,7 @@ pub fn math_probe(xs: &[f64]) -> Result<Vec<(f64, f64)>> {
         g.queue.write_buffer(
             g.bufs.fdata.as_ref().expect("allocated"),
             0,
-            &f64_bytes(&fdata),
+            &to_bytes(&fdata, Precision::F64),
         );
         let group = g.bind_group(sizes);
         let mut encoder = g
@@ -824,7 +906,7 @@ pub fn math_probe(xs: &[f64]) -> Result<Vec<(f64, f64)>> {
             .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
         g.dispatch(
             &mut encoder,
-            &[&g.math],
+            &[&g.pipes[0].math],
             &group,
             (count as u32).div_ceil(64),
         );
@@ -836,7 +918,7 @@ pub fn math_probe(xs: &[f64]) -> Result<Vec<(f64, f64)>> {
             sizes[5],
         );
         let data = g.submit_and_read(encoder, sizes[5])?;
-        let v = bytes_f64(&data);
+        let v = from_bytes(&data, Precision::F64);
         Ok(v.chunks_exact(2).map(|p| (p[0], p[1])).collect())
     })
 }
@@ -847,7 +929,8 @@ mod tests {
 
     #[test]
     fn every_constant_is_filled_in_and_ln2_is_split_exactly() {
-        let src = shader_source();
+        let src = shader_source(Precision::F64);
+        assert!(!shader_source(Precision::F32).contains("f64"));
         let left: Vec<&str> = src
             .match_indices('{')
             .map(|(i, _)| &src[i..(i + 12).min(src.len())])
@@ -856,8 +939,10 @@ mod tests {
         assert!(left.is_empty(), "unfilled: {left:?}");
         // LN2_HI has 32 significant bits (21 trailing zero bits of 52), so k LN2_HI is exact
         // for |k| < 2^21; HI + LO is ln 2 to about 2^-90.
-        assert_eq!(ln2_hi().to_bits() & ((1 << 21) - 1), 0);
-        assert_eq!(ln2_hi() + ln2_lo(), std::f64::consts::LN_2);
-        assert!((ln2_lo() - 1.908_214_929_270_587_7e-10).abs() < 1e-26);
+        assert_eq!(ln2_hi(false).to_bits() & ((1 << 21) - 1), 0);
+        assert_eq!(ln2_hi(false) + ln2_lo(false), std::f64::consts::LN_2);
+        assert!((ln2_lo(false) - 1.908_214_929_270_587_7e-10).abs() < 1e-26);
+        // f32: 16 significant bits (k has at most 8 bits in f32's range).
+        assert_eq!((ln2_hi(true) as f32).to_bits() & ((1 << 8) - 1), 0);
     }
 }

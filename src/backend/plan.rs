@@ -30,6 +30,10 @@ pub enum Backend {
     /// and not in [`Backend::ALL`]; with no suitable adapter every call is an error naming
     /// the backend and the reason.
     Gpu,
+    /// [`Backend::Gpu`] in f32, for speed (`gpu-f32`): the same kernels in single
+    /// precision; agreement with the f64 reference is about 1e-5 relative on
+    /// well-conditioned instances, not 1e-12 (docs/backends.md).
+    GpuF32,
 }
 
 impl Backend {
@@ -41,14 +45,16 @@ impl Backend {
         Backend::Simd,
         Backend::Parallel,
     ];
-    /// Parses `auto`, `reference`, `scalar`, `simd`, `parallel`, and `gpu` in builds with
-    /// the `gpu` feature.
+    /// Parses `auto`, `reference`, `scalar`, `simd`, `parallel`, and `gpu`, `gpu-f32` in
+    /// builds with the `gpu` feature.
     pub fn parse(name: &str) -> Result<Self> {
         match name {
             #[cfg(feature = "gpu")]
             "gpu" => Ok(Backend::Gpu),
+            #[cfg(feature = "gpu")]
+            "gpu-f32" => Ok(Backend::GpuF32),
             #[cfg(not(feature = "gpu"))]
-            "gpu" => Err(invalid(
+            "gpu" | "gpu-f32" => Err(invalid(
                 "backend",
                 "gpu: this build lacks the `gpu` cargo feature; rebuild with \
                  `cargo build --release --features gpu` (the Python package: \
@@ -62,7 +68,7 @@ impl Backend {
             other => Err(invalid(
                 "backend",
                 format!(
-                    "must be one of auto, reference, scalar, simd, parallel, gpu; got {other:?}"
+                    "must be one of auto, reference, scalar, simd, parallel, gpu, gpu-f32; got {other:?}"
                 ),
             )),
         }
@@ -76,13 +82,14 @@ impl Backend {
             Backend::Simd => "simd",
             Backend::Parallel => "parallel",
             Backend::Gpu => "gpu",
+            Backend::GpuF32 => "gpu-f32",
         }
     }
     /// The CPU plan this backend runs, or `None` for the reference and the GPU (which have
     /// none: [`super::relax_with_backend`] and [`super::relax_batch_with_backend`] run them).
     pub fn plan(self) -> Option<Plan> {
         match self {
-            Backend::Reference | Backend::Gpu => None,
+            Backend::Reference | Backend::Gpu | Backend::GpuF32 => None,
             Backend::Scalar => Some(Plan::new(Isa::Scalar, Par::Seq)),
             Backend::Simd => Some(Plan::new(Isa::detect(), Par::Seq)),
             Backend::Parallel => {

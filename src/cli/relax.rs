@@ -33,7 +33,8 @@ pub struct Args {
     #[arg(long)]
     pub max_work: Option<u64>,
     /// f64 implementation: auto (SIMD kernels over the cores), reference, scalar, simd,
-    /// parallel, or gpu (builds with the `gpu` feature; needs a Vulkan adapter with f64). Exact and certified precision always run the reference DP, and so does a
+    /// parallel, gpu or gpu-f32 (builds with the `gpu` feature; needs a Vulkan adapter
+    /// with f64 shaders; gpu-f32 computes in single precision). Exact and certified precision always run the reference DP, and so does a
     /// general "tsallis:ALPHA" regularizer (no SIMD kernel: every backend falls back to it).
     #[arg(long, default_value = "auto")]
     pub backend: String,
@@ -58,7 +59,7 @@ pub fn cli(args: &Args, out: &mut dyn Write) -> Result<i32, UsageError> {
         )));
     }
     #[cfg(feature = "gpu")]
-    if backend == Backend::Gpu {
+    if matches!(backend, Backend::Gpu | Backend::GpuF32) {
         // No adapter is a usage error before any input is read, not one error per line.
         crate::backend::gpu::available().map_err(|e| UsageError(e.to_string()))?;
     }
