@@ -1,5 +1,6 @@
 //! The GPU backend (cargo feature `gpu`): Algorithms 1, 2 and 4 on wgpu compute shaders
-//! (Vulkan) in f64, batched; sampling walks the choice table on the host.
+//! (Vulkan) in f64 (or f32: [`Precision`]), batched; sampling walks the choice table on the
+//! host.
 //!
 //! Design (docs/backends.md has the details and the limits):
 //! * one workgroup of 256 invocations per instance, looping over the item rows with a
