@@ -790,6 +790,50 @@ fn gini_with_a_huge_temperature_does_not_overflow() {
     }
 }
 
+/// A split forward pass deals each row out in chunks taken at run time (a slow core takes
+/// fewer); the chunks start the kernels' vectors where one thread does, so the value and
+/// every cell of Q are bitwise those of one thread, whatever the timing.
+#[test]
+fn split_forward_is_bitwise_the_one_thread_forward() {
+    let mut rng = Rng::seed(4242);
+    for (n, cap) in [(60usize, 3000u64), (7, 20_000), (200, 700)] {
+        let theta: Vec<f64> = (0..n).map(|_| 4.0 * rng.uniform() - 2.0).collect();
+        // Weights of every residue modulo 8, some above the capacity.
+        let weights: Vec<u64> = (0..n)
+            .map(|i| match i % 5 {
+                0 => 1 + rng.below(7),
+                4 if i % 3 == 0 => cap + 3,
+                _ => 1 + rng.below(2 * cap / n as u64 + 50),
+            })
+            .collect();
+        let inst = Instance::knapsack(theta, weights, cap).unwrap();
+        for reg in RegKind::ALL {
+            let gamma = if reg == RegKind::Hard { 0.0 } else { 0.3 };
+            for isa in Isa::available() {
+                let one = backend::forward(&inst, reg, gamma, &Plan::new(isa, Par::Seq)).unwrap();
+                for t in [2, 3] {
+                    let mut plan = Plan::new(isa, Par::Threads(t));
+                    plan.min_cols_per_thread = 1;
+                    plan.poison = true;
+                    for _ in 0..3 {
+                        let split = backend::forward(&inst, reg, gamma, &plan).unwrap();
+                        assert_eq!(split.value.to_bits(), one.value.to_bits());
+                        for i in 0..n {
+                            let (a, b) = (split.q_row(i), one.q_row(i));
+                            assert!(
+                                a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits()),
+                                "{} {} n {n} C {cap} threads {t}: row {i} differs",
+                                isa.name(),
+                                reg.name()
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Largest normwise relative error of `got` against `want` (the norm of `want`, floored at
 /// `floor`, as in [`close_vec`]).
 #[cfg(feature = "gpu")]

@@ -198,7 +198,7 @@ pub fn relax_batch_within(
     let mut ws = Workspace::default();
     for ((r, it), slot) in out.iter_mut().zip(items).zip(&slots) {
         if r.is_none() {
-            let t = plan.row_threads(it.instance.capacity() + 1);
+            let t = plan.row_threads(it.instance.n(), it.instance.capacity() + 1);
             *r = Some(run(&mut ws, it, slot, (t, threads), budget));
         }
     }

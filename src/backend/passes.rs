@@ -4,7 +4,7 @@
 use super::buffers::alloc;
 use super::kernels::{Kern, Params, backward_row, forward_row, tangent_row};
 use super::simd::Simd;
-use super::sync::{Barrier, Shared, run_blocks};
+use super::sync::{Barrier, RowChunks, Shared, run_blocks};
 
 /// The data every pass needs: the instance as plain slices, and the regularizer constants.
 #[derive(Debug, Clone, Copy)]
@@ -68,12 +68,15 @@ struct FwdShared<'a, 'z> {
     ck: Option<(usize, Shared<'a>, Option<Shared<'a>>)>,
 }
 
-/// One worker's share of a forward pass over `rows`: capacities `lo..hi` of every row.
-/// Leaves V_{rows.1} (and Vdot) in half `(rows.1 - rows.0) % 2` of the rolling buffers.
+/// One worker's share of a forward pass over `rows`: capacities `lo..hi` of every row
+/// (its block of the first row and of the checkpoints), or, with `chunks`, the chunks of
+/// each row it takes. Leaves V_{rows.1} (and Vdot) in half `(rows.1 - rows.0) % 2` of
+/// the rolling buffers.
 ///
 /// # Safety
-/// Every worker of the pass calls this with the same arguments except its disjoint
-/// block `lo..hi` and shares `barrier` (the module invariant then holds).
+/// Every worker of the pass calls this with the same arguments except its index `k` and
+/// disjoint block `lo..hi`, and shares `barrier` and `chunks` (the module invariant then
+/// holds: a chunk is taken by exactly one worker).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 unsafe fn forward_worker<S: Simd, K: Kern>(
@@ -83,8 +86,8 @@ unsafe fn forward_worker<S: Simd, K: Kern>(
     v_start: Option<&[f64]>,
     vd_start: Option<&[f64]>,
     f: &FwdShared,
-    lo: usize,
-    hi: usize,
+    (k, lo, hi): (usize, usize, usize),
+    chunks: Option<&RowChunks>,
     barrier: &Barrier,
 ) {
     let cols = p.cols;
@@ -138,29 +141,44 @@ unsafe fn forward_worker<S: Simd, K: Kern>(
             let w = p.weights[i];
             let row = if f.rolling_q { 0 } else { (i - r0) * cols };
             let qd_row = if f.rolling_qd { 0 } else { (i - r0) * cols };
-            let qrow = f.q.get_mut(row + lo, row + hi);
-            forward_row::<S, K>(
-                s,
-                &p.params,
-                f.v.get(a, a + cols),
-                f.v.get_mut(b + lo, b + hi),
-                qrow,
-                lo,
-                w,
-                p.theta[i],
-            );
-            if let Some((z, qd)) = f.tan {
-                tangent_row::<S, K>(
+            // One block, or the chunks this worker takes (no closure around the kernels: a
+            // closure would not inherit the target features of the enclosing `vectorize`).
+            let parity = (i - r0) % 2;
+            let mut next = match chunks {
+                None => Some((lo, hi)),
+                Some(ch) => {
+                    if k == 0 && i + 1 < r1 {
+                        ch.reset(1 - parity, p.weights[i + 1]);
+                    }
+                    ch.take(parity, k == 0).map(|j| ch.bounds(j, w))
+                }
+            };
+            while let Some((lo, hi)) = next {
+                let qrow = f.q.get_mut(row + lo, row + hi);
+                forward_row::<S, K>(
                     s,
                     &p.params,
-                    f.vd.get(a, a + cols),
+                    f.v.get(a, a + cols),
+                    f.v.get_mut(b + lo, b + hi),
                     qrow,
-                    f.vd.get_mut(b + lo, b + hi),
-                    qd.get_mut(qd_row + lo, qd_row + hi),
                     lo,
                     w,
-                    z[i],
+                    p.theta[i],
                 );
+                if let Some((z, qd)) = f.tan {
+                    tangent_row::<S, K>(
+                        s,
+                        &p.params,
+                        f.vd.get(a, a + cols),
+                        qrow,
+                        f.vd.get_mut(b + lo, b + hi),
+                        qd.get_mut(qd_row + lo, qd_row + hi),
+                        lo,
+                        w,
+                        z[i],
+                    );
+                }
+                next = chunks.and_then(|ch| ch.take(parity, k == 0).map(|j| ch.bounds(j, w)));
             }
             barrier.wait();
         }
@@ -203,13 +221,28 @@ pub fn forward_pass<S: Simd, K: Kern>(
         rolling_q,
         ck: ckpt.map(|c| (c.every, Shared::new(c.v), c.vd.map(Shared::new))),
     };
-    run_blocks(cols, threads, |_, lo, hi, barrier| {
+    // With several workers, rows are dealt out in chunks (a slow core takes fewer; the
+    // results are those of one thread, see `RowChunks`).
+    let chunks = (threads > 1 && r1 > r0).then(|| RowChunks::new(cols, threads, p.weights[r0]));
+    let chunks = chunks.as_ref();
+    run_blocks(cols, threads, |k, lo, hi, barrier| {
         s.vectorize(
             #[inline(always)]
             || {
-                // SAFETY: every worker runs the same pass on its own block.
+                // SAFETY: every worker runs the same pass on its own block and the chunks
+                // it takes.
                 unsafe {
-                    forward_worker::<S, K>(s, p, rows, v_start, vd_start, &f, lo, hi, barrier)
+                    forward_worker::<S, K>(
+                        s,
+                        p,
+                        rows,
+                        v_start,
+                        vd_start,
+                        &f,
+                        (k, lo, hi),
+                        chunks,
+                        barrier,
+                    )
                 }
             },
         )
@@ -532,8 +565,8 @@ pub fn segmented_backward<S: Simd, K: Kern>(
                             Some(start),
                             vd_start,
                             &f,
-                            lo,
-                            hi,
+                            (0, lo, hi),
+                            None,
                             barrier,
                         );
                         half = backward_worker(

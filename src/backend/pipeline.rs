@@ -149,7 +149,7 @@ pub fn forward_into(
     let mut q = std::mem::take(&mut out.q);
     reuse(&mut q, inst.n() * cols, plan.poison);
     let p = problem(inst, gamma, plan);
-    let threads = plan.row_threads(cols);
+    let threads = plan.row_threads(inst.n(), cols);
     let (value, _) = dispatch(
         plan.isa,
         reg,
@@ -199,7 +199,7 @@ impl Job for BackwardJob<'_, '_> {
 /// Algorithm 2 (fast): the relaxed selection y, with E kept as two rolling rows.
 pub fn marginals(inst: &Instance<f64>, fwd: &Forward, plan: &Plan) -> Result<Vec<f64>> {
     let p = problem(inst, 0.0, plan);
-    let threads = plan.row_threads(p.cols);
+    let threads = plan.row_threads(inst.n(), p.cols);
     let (y, _) = dispatch(
         plan.isa,
         RegKind::Hard,
@@ -254,7 +254,7 @@ pub fn vjp_in(
     reg.check_gamma(&gamma)?;
     inst.check_z(z)?;
     let p = problem(inst, gamma, plan);
-    let threads = plan.row_threads(p.cols);
+    let threads = plan.row_threads(inst.n(), p.cols);
     let qd = &mut ws.qd;
     reuse(qd, fwd.q.len(), plan.poison);
     let ydz = dispatch(
@@ -562,7 +562,7 @@ pub fn relax_in(
     extras: &Extras<f64>,
     plan: &Plan,
 ) -> Result<Relaxed<f64>> {
-    let threads = plan.row_threads(inst.capacity() + 1);
+    let threads = plan.row_threads(inst.n(), inst.capacity() + 1);
     relax_threads(
         ws,
         inst,

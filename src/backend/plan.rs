@@ -10,10 +10,11 @@ pub const PARALLEL_MIN_COLS: usize = 2048;
 /// Which implementation computes the f64 operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
-    /// The fastest correct one measured on a shared machine: the SIMD kernels, batches
-    /// spread over all cores on rayon, a single instance's rows on one core (a second core
-    /// recomputes its checkpointed segments and faults in its fresh tables),
-    /// [`Memory::Auto`].
+    /// The fastest correct one measured: the SIMD kernels, batches spread over all cores
+    /// on rayon, [`Memory::Auto`]; a single large instance is split over the cores by
+    /// capacity blocks where that was measured to win and a core is idle at the call
+    /// ([`Plan::auto_split`]), else its rows stay on one core (a second core recomputes
+    /// its checkpointed segments and faults in its fresh tables).
     Auto,
     /// The generic reference DP ([`crate::ops::relax_f64`]).
     Reference,
@@ -99,13 +100,14 @@ impl Backend {
                 Some(plan)
             }
             Backend::Auto => {
-                // Threads over a batch; a single instance's rows stay on one thread:
-                // splitting them costs one barrier per item row, which lost to one core in
-                // every side-by-side run on the shared machine this was measured on
-                // (docs/benchmarks.md, 2026-11-21 and 2026-12-02). Use `parallel` to split.
+                // Threads over a batch; a single instance is split by capacity blocks only
+                // when it is large enough and a core is idle (`Plan::auto_split`):
+                // one barrier per item row loses to one core on a loaded machine
+                // (docs/benchmarks.md, 2026-11-21 and 2026-12-02).
                 let mut plan = Plan::new(Isa::detect(), Par::available());
                 plan.memory = Memory::Auto;
-                plan.min_cols_per_thread = usize::MAX;
+                plan.min_cols_per_thread = PARALLEL_MIN_COLS;
+                plan.auto_split = true;
                 Some(plan)
             }
         }
@@ -208,6 +210,45 @@ pub struct Plan {
     /// Fill all work buffers with garbage (NaN and huge values) before use: a testing aid
     /// that catches reliance on zeroed memory.
     pub poison: bool,
+    /// Decide per instance whether splitting it by capacity blocks pays, on top of
+    /// `min_cols_per_thread`: only instances of at least [`SPLIT_MIN_CELLS`] cells (below
+    /// that, starting the threads of every pass costs more than the split saves), and
+    /// only when a core is idle at the call (Linux: fewer runnable tasks than cores in
+    /// `/proc/loadavg`; elsewhere never: on a loaded machine one barrier per item row
+    /// waits for a descheduled peer). `false`: `min_cols_per_thread` alone decides.
+    pub auto_split: bool,
+}
+
+/// Smallest instance (items times capacities) that [`Plan::auto_split`] splits. Measured
+/// side by side (docs/benchmarks.md, 2026-12-02): n = 100, C = 4096 (410,000 cells) won
+/// for every regularizer, n = 30, C = 4096 (123,000 cells) lost.
+pub const SPLIT_MIN_CELLS: usize = 1 << 18;
+
+/// Whether a core other than the calling thread's is idle now: on Linux, fewer runnable
+/// tasks system-wide (field 4 of `/proc/loadavg`, which counts the calling thread) than
+/// `cores` in one of three looks 50 microseconds apart (a look is instantaneous; short
+/// tasks, the shell that started this process for one, come and go). Unknown (another
+/// system, an unreadable file): `false`.
+pub(crate) fn core_idle(cores: usize) -> bool {
+    #[cfg(target_os = "linux")]
+    for look in 0..3 {
+        if look > 0 {
+            std::thread::sleep(std::time::Duration::from_micros(50));
+        }
+        let running = std::fs::read_to_string("/proc/loadavg").ok().and_then(|s| {
+            s.split_whitespace()
+                .nth(3)
+                .and_then(|f| f.split('/').next())
+                .and_then(|r| r.parse::<usize>().ok())
+        });
+        match running {
+            Some(r) if r < cores => return true,
+            Some(_) => {}
+            None => return false,
+        }
+    }
+    let _ = cores;
+    false
 }
 
 impl Plan {
@@ -219,11 +260,22 @@ impl Plan {
             memory: Memory::Full,
             min_cols_per_thread: 8192,
             poison: false,
+            auto_split: false,
         }
     }
-    pub(crate) fn row_threads(&self, cols: usize) -> usize {
+    /// Threads per item row for an instance of `n` items and `cols` capacities: capacity
+    /// blocks of at least `min_cols_per_thread`, and the [`Plan::auto_split`] rule when it
+    /// is on.
+    pub(crate) fn row_threads(&self, n: usize, cols: usize) -> usize {
         let t = self.par.threads();
-        t.min(cols / self.min_cols_per_thread.max(1)).max(1)
+        let t = t.min(cols / self.min_cols_per_thread.max(1)).max(1);
+        if t > 1
+            && self.auto_split
+            && !(n.saturating_mul(cols) >= SPLIT_MIN_CELLS && core_idle(self.par.threads()))
+        {
+            return 1;
+        }
+        t
     }
 }
 
@@ -266,5 +318,30 @@ pub(crate) fn auto_memory(n: usize, cols: usize, samples: bool, shannon: bool) -
         Memory::Compact
     } else {
         Memory::Checkpointed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_split_rule() {
+        // Without auto_split the threshold alone decides.
+        let mut plan = Plan::new(Isa::Scalar, Par::Threads(2));
+        plan.min_cols_per_thread = 2048;
+        assert_eq!(plan.row_threads(1, 4096), 2);
+        assert_eq!(plan.row_threads(1000, 4095), 1);
+        // With it, one thread below SPLIT_MIN_CELLS or with too few capacities, whatever
+        // the load.
+        plan.auto_split = true;
+        assert_eq!(plan.row_threads(63, 4096), 1);
+        assert_eq!(plan.row_threads(1000, 4095), 1);
+        // core_idle never claims an idle core when there is only one.
+        assert!(!core_idle(1));
+        let mut one = Plan::new(Isa::Scalar, Par::Threads(1));
+        one.auto_split = true;
+        one.min_cols_per_thread = 1;
+        assert_eq!(one.row_threads(1000, 100_000), 1);
     }
 }

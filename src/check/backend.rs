@@ -54,6 +54,7 @@ pub fn fast_matches_reference(data: &[u8]) {
                     memory,
                     min_cols_per_thread: 1,
                     poison: true,
+                    auto_split: false,
                 };
                 let ex = if memory == Memory::Checkpointed {
                     Extras {
