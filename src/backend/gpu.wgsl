@@ -3,8 +3,8 @@
 // invocation handles the capacities lid, lid + WG, lid + 2 WG, ...
 //
 // Written from SPEC A.2-A.3. WGSL's built-in exp and log are not used on f64 (on Vulkan they
-// are only defined for 32-bit floats): exp_f64 and ln_1p_unit below use only + - * /, fma and
-// ldexp. Names in braces ({MAXF}, ...) are replaced by the host with exact decimal
+// are only defined for 32-bit floats): exp_f64 and ln_1p_unit below use only + - * /, fma,
+// round and select. Names in braces ({MAXF}, ...) are replaced by the host with exact decimal
 // representations of f64 constants before compilation.
 
 struct Inst {
@@ -79,8 +79,8 @@ fn barrier(x: f64) -> f64 {
     return select(f64(0.0), x, fdata[0] < 0.0);
 }
 
-// 2^j exactly, for |j| <= 1022, by products of exact powers of two (ldexp on f64 is not
-// exact on every driver: Mesa's lavapipe was seen off by hundreds of ulp at large j).
+// 2^j exactly, for |j| <= 1022, by products of exact powers of two (no reliance on how a
+// driver implements ldexp for f64, which Vulkan leaves loosely specified).
 fn pow2i(j: i32) -> f64 {
     let a = u32(abs(j));
     var base = f64(2.0);
