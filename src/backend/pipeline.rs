@@ -287,7 +287,7 @@ pub fn sample(inst: &Instance<f64>, fwd: &Forward, rng: &mut Rng) -> Sample {
     sample_q(inst, &fwd.q, fwd.cols, rng)
 }
 
-fn sample_q(inst: &Instance<f64>, qt: &[f64], cols: usize, rng: &mut Rng) -> Sample {
+pub(crate) fn sample_q(inst: &Instance<f64>, qt: &[f64], cols: usize, rng: &mut Rng) -> Sample {
     let n = inst.n();
     let mut c = inst.capacity();
     let mut selection = vec![false; n];
