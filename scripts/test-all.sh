@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check of the project on a fresh Debian machine: installs the system packages it
-# needs (CBC for the ILP ground truth, Coq and Flocq for proofs/), then lints, tests, proofs
-# and a bounded fuzzing pass. Exit status 0 iff everything passed.
+# needs (CBC for the ILP ground truth, Coq and Flocq for proofs/, Mesa's software Vulkan
+# driver for the GPU backend), then lints, tests, proofs and a bounded fuzzing pass. Exit
+# status 0 iff everything passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,7 +10,9 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 # --- system packages -------------------------------------------------------------------
-APT_PACKAGES=(coinor-libcbc-dev pkg-config)
+# mesa-vulkan-drivers + libvulkan1: lavapipe, a Vulkan driver on the CPU with f64 shaders,
+# on which the GPU backend's conformance suite runs (feature `gpu`, docs/backends.md).
+APT_PACKAGES=(coinor-libcbc-dev pkg-config mesa-vulkan-drivers libvulkan1)
 if [ -f proofs/Makefile ]; then
   APT_PACKAGES+=(make coq libcoq-stdlib libcoq-flocq)
 fi
@@ -27,15 +30,17 @@ fi
 echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy"
-cargo clippy --all-targets --features cbc -- -D warnings
+cargo clippy --all-targets --features cbc,gpu -- -D warnings
 
 # --- tests -----------------------------------------------------------------------------
 # CI replays a fixed sequence of property cases so that main stays green for reproducible
 # reasons; plain `cargo test` (and the fuzz stage below) explore new cases on every run.
 # Override with PROPTEST_RNG_SEED=... to explore from here too.
 export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261121}"
-echo "== cargo test --release --features cbc"
-cargo test --release --features cbc
+# The GPU backend's tests (tests/gpu.rs, and the GPU in tests/backends.rs) run on lavapipe:
+# with the feature on they need a Vulkan adapter with f64 shaders and fail without one.
+echo "== cargo test --release --features cbc,gpu"
+cargo test --release --features cbc,gpu
 
 # Mutation testing of the lines this checkout changes against the merge base with main
 # (docs/assurance.md, section 4): fails on a mutant that no test catches. Nothing to do on
@@ -47,7 +52,7 @@ if [ "${MUTANTS_DIFF:-1}" != 0 ]; then
 fi
 
 echo "== cargo doc (warnings are errors)"
-RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet --features gpu
 
 echo "== README main command"
 cargo run --release --quiet -- demo >/dev/null
@@ -68,7 +73,9 @@ if [ "${DIFFKNAP_SKIP_TORCH:-0}" != 1 ]; then
 fi
 export DIFFKNAP_REQUIRE_JAX=1
 cargo fmt --manifest-path python/Cargo.toml --check
-"$PY_VENV/bin/pip" install -q ./python
+# The extension is built with the GPU backend, and its GPU test must run (lavapipe).
+MATURIN_PEP517_ARGS="--features gpu" "$PY_VENV/bin/pip" install -q ./python
+export DIFFKNAP_REQUIRE_GPU=1
 "$PY_VENV/bin/python" -m pytest -q -p no:cacheprovider python/tests
 
 # --- proofs ----------------------------------------------------------------------------

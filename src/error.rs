@@ -91,6 +91,12 @@ pub enum Error {
         /// How to raise the limit or reduce the request, in words.
         how: String,
     },
+    /// A compute device failed while running a call (lost, a failed buffer mapping, a wait
+    /// past its timeout); the message names the backend.
+    Device {
+        /// What went wrong, in words.
+        what: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -162,6 +168,7 @@ impl fmt::Display for Error {
                 f,
                 "{what}: needs {needed}, over the limit of {limit} ({how}); refused before any work"
             ),
+            Error::Device { what } => write!(f, "{what}"),
         }
     }
 }

@@ -22,6 +22,17 @@ use diffknap::{Constraint, Instance, RegKind};
 
 const TOL: f64 = 1e-12;
 
+/// The backends every conformance test runs: the CPU ones, and the GPU in builds with the
+/// `gpu` feature (which then needs a Vulkan adapter with f64 shaders, for example Mesa's
+/// lavapipe: a GPU build without one fails here rather than skipping the GPU silently).
+fn backends() -> Vec<Backend> {
+    let mut all = Backend::ALL.to_vec();
+    if cfg!(feature = "gpu") {
+        all.push(Backend::parse("gpu").expect("a gpu build parses gpu"));
+    }
+    all
+}
+
 fn plans() -> Vec<(String, Plan)> {
     let mut out = Vec::new();
     for isa in Isa::available() {
@@ -357,7 +368,7 @@ fn batch_api_matches_one_by_one_for_every_backend() {
         .iter()
         .map(|it| relax_f64(it.instance, it.regularizer, it.gamma, it.extras).unwrap())
         .collect();
-    for backend in Backend::ALL {
+    for backend in backends() {
         let got = backend::relax_batch_with_backend(&items, backend);
         assert_eq!(got.len(), items.len());
         for (k, (g, w)) in got.iter().zip(&want).enumerate() {
@@ -399,7 +410,7 @@ fn batch_api_matches_one_by_one_for_every_backend() {
 #[test]
 fn fast_backends_reject_bad_input_like_the_reference() {
     let inst = Instance::knapsack(vec![1.0, 2.0], vec![1, 1], 1).unwrap();
-    for backend in Backend::ALL {
+    for backend in backends() {
         let plan = backend.plan();
         let bad_z = Extras {
             z: Some(vec![1.0]),
@@ -421,8 +432,16 @@ fn fast_backends_reject_bad_input_like_the_reference() {
             let big = Instance::knapsack(vec![1e308, 1e308], vec![0, 0], 0).unwrap();
             assert!(backend::relax(&big, RegKind::Hard, 0.0, &none, &plan).is_err());
         }
+        // Overflow is an error on every backend, the reference and the GPU included.
+        let big = Instance::knapsack(vec![1e308, 1e308], vec![0, 0], 0).unwrap();
+        assert!(relax_with_backend(&big, RegKind::Hard, 0.0, &none, backend).is_err());
     }
-    assert!(Backend::parse("gpu").is_err());
+    if cfg!(feature = "gpu") {
+        assert_eq!(Backend::parse("gpu").unwrap(), Backend::Gpu);
+    } else {
+        let e = Backend::parse("gpu").unwrap_err().to_string();
+        assert!(e.contains("--features gpu"), "{e}");
+    }
     assert_eq!(Backend::parse("auto").unwrap(), Backend::Auto);
     let _ = Constraint::Knapsack;
 }
@@ -459,13 +478,18 @@ fn relax_cli_backends_agree_line_for_line() {
     let (code_ref, want) = relax_cli(&["--backend", "reference", "--input", p]);
     assert_eq!(code_ref, 1, "two lines are errors");
     assert_eq!(want.len(), 5);
-    for args in [
+    let mut runs = vec![
         vec!["--input", p],
         vec!["--backend", "auto", "--input", p],
         vec!["--backend", "scalar", "--input", p],
         vec!["--backend", "simd", "--chunk", "1", "--input", p],
         vec!["--backend", "parallel", "--chunk", "2", "--input", p],
-    ] {
+    ];
+    if cfg!(feature = "gpu") {
+        runs.push(vec!["--backend", "gpu", "--input", p]);
+        runs.push(vec!["--backend", "gpu", "--chunk", "1", "--input", p]);
+    }
+    for args in runs {
         let (code, got) = relax_cli(&args);
         assert_eq!(code, code_ref, "{args:?}");
         assert_eq!(got.len(), want.len());
@@ -498,8 +522,10 @@ fn relax_cli_backends_agree_line_for_line() {
         p,
     ]);
     assert_ne!(code, 2);
-    let (code, _) = relax_cli(&["--backend", "gpu", "--input", p]);
-    assert_eq!(code, 2);
+    if !cfg!(feature = "gpu") {
+        let (code, _) = relax_cli(&["--backend", "gpu", "--input", p]);
+        assert_eq!(code, 2);
+    }
     let _ = std::fs::remove_file(&path);
 }
 
@@ -806,4 +832,253 @@ fn split_forward_is_bitwise_the_one_thread_forward() {
             }
         }
     }
+}
+
+/// Largest normwise relative error of `got` against `want` (the norm of `want`, floored at
+/// `floor`, as in [`close_vec`]).
+#[cfg(feature = "gpu")]
+fn rel_err(got: &[f64], want: &[f64], floor: f64) -> f64 {
+    let scale = max_abs(want).max(floor);
+    got.iter()
+        .zip(want)
+        .fold(0.0, |m, (g, w)| m.max((g - w).abs() / scale))
+}
+
+/// The GPU backend on every conformance case (every instance, regularizer and temperature,
+/// with and without a cotangent), all in one batch; prints the largest errors seen.
+#[cfg(feature = "gpu")]
+#[test]
+fn gpu_backend_matches_the_reference() {
+    let insts = instances();
+    let mut extras = Vec::new();
+    let mut keys = Vec::new();
+    for (k, (_, inst)) in insts.iter().enumerate() {
+        for reg in RegKind::ALL {
+            for gamma in gammas(reg) {
+                for with_z in [true, false] {
+                    extras.push(Extras {
+                        z: with_z.then(|| z_for(inst.n(), 5 + inst.n() as u64)),
+                        samples: 0,
+                        seed: 0,
+                    });
+                    keys.push((k, reg, gamma));
+                }
+            }
+        }
+    }
+    let items: Vec<BatchItem> = keys
+        .iter()
+        .zip(&extras)
+        .map(|(&(k, reg, gamma), e)| BatchItem {
+            instance: &insts[k].1,
+            regularizer: reg,
+            gamma,
+            extras: e,
+        })
+        .collect();
+    let got = backend::relax_batch_with_backend(&items, Backend::Gpu);
+    let mut worst = [0.0f64; 3];
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (it, g) in items.iter().zip(&got) {
+        let (inst, reg, gamma) = (it.instance, it.regularizer, it.gamma);
+        let name = &insts.iter().find(|(_, i)| std::ptr::eq(i, inst)).unwrap().0;
+        let what = format!(
+            "gpu/{name}/{}/gamma {gamma}/z {}",
+            reg.name(),
+            it.extras.z.is_some()
+        );
+        let Ok(want) = relax_f64(inst, reg, gamma, it.extras) else {
+            assert!(g.is_err(), "{what}: reference refused, gpu did not");
+            continue;
+        };
+        let g = g.as_ref().unwrap_or_else(|e| panic!("{what}: {e}"));
+        let vscale = want.value.abs().max(max_abs(inst.theta())).max(gamma);
+        worst[0] = worst[0].max((g.value - want.value).abs() / vscale);
+        worst[1] = worst[1].max(rel_err(&g.y, &want.y, 1.0));
+        if let (Some(a), Some(b)) = (&g.vjp, &want.vjp) {
+            worst[2] = worst[2].max(rel_err(a, b, max_abs(inst.theta()).max(1.0)));
+        }
+        let r = std::panic::catch_unwind(|| compare(&what, reg, inst, gamma, g, &want));
+        if let Err(e) = r {
+            failures.push(e.downcast_ref::<String>().cloned().unwrap_or(what));
+        }
+        checked += 1;
+    }
+    eprintln!(
+        "gpu conformance ({}): {checked} cases; largest normwise relative errors: \
+         value {:.2e}, y {:.2e}, vjp {:.2e}",
+        diffknap::backend::gpu::available().unwrap(),
+        worst[0],
+        worst[1],
+        worst[2]
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(checked > 300, "{checked}");
+}
+
+/// GPU samples: the same draws as the reference for the same seed (the walk runs on the
+/// host over the Q rows computed on the device).
+#[cfg(feature = "gpu")]
+#[test]
+fn gpu_samples_are_the_reference_draws() {
+    let insts = instances();
+    let extras = Extras {
+        z: None,
+        samples: 25,
+        seed: 17,
+    };
+    let mut items = Vec::new();
+    for (_, inst) in &insts {
+        for reg in RegKind::ALL {
+            let gamma = if reg == RegKind::Hard { 0.0 } else { 0.4 };
+            items.push(BatchItem {
+                instance: inst,
+                regularizer: reg,
+                gamma,
+                extras: &extras,
+            });
+        }
+    }
+    let got = backend::relax_batch_with_backend(&items, Backend::Gpu);
+    for (it, g) in items.iter().zip(got) {
+        let want = relax_f64(it.instance, it.regularizer, it.gamma, it.extras).unwrap();
+        let g = g.unwrap();
+        assert_eq!(g.samples.len(), 25);
+        for (a, b) in g.samples.iter().zip(&want.samples) {
+            assert_eq!(a.selection, b.selection, "{}", it.regularizer.name());
+            assert!(it.instance.is_feasible(&a.selection));
+            let tol = 1e-12 * b.log_prob.abs().max(1.0);
+            assert!((a.log_prob - b.log_prob).abs() <= tol);
+        }
+    }
+}
+
+/// The GPU on instances with long rows and many items (thousands of rows, every capacity
+/// block of the workgroup busy), every regularizer in one batch.
+#[cfg(feature = "gpu")]
+#[test]
+fn gpu_large_instances_match_the_reference() {
+    let large = large_instances();
+    let extras: Vec<Extras<f64>> = large
+        .iter()
+        .map(|(_, _, z)| Extras {
+            z: Some(z.clone()),
+            samples: 0,
+            seed: 0,
+        })
+        .collect();
+    let mut items = Vec::new();
+    for ((_, inst, _), e) in large.iter().zip(&extras) {
+        for reg in RegKind::ALL {
+            let gamma = if reg == RegKind::Hard { 0.0 } else { 0.5 };
+            items.push(BatchItem {
+                instance: inst,
+                regularizer: reg,
+                gamma,
+                extras: e,
+            });
+        }
+    }
+    let got = backend::relax_batch_with_backend(&items, Backend::Gpu);
+    for (it, g) in items.iter().zip(got) {
+        let want = relax_f64(it.instance, it.regularizer, it.gamma, it.extras).unwrap();
+        let what = format!("gpu large n={} {}", it.instance.n(), it.regularizer.name());
+        compare(
+            &what,
+            it.regularizer,
+            it.instance,
+            it.gamma,
+            &g.unwrap(),
+            &want,
+        );
+    }
+}
+
+/// The GPU in f32 (`gpu-f32`) against the f64 reference at an f32 tolerance: 1e-5 in the
+/// normwise relative sense of `compare`, on the conformance instances at temperatures where
+/// f32 can resolve the choices: gamma at least 0.05 and at least max(|V|, max|theta|) / 200
+/// (the choice q depends on (p - s) / gamma, whose f32 rounding error is about
+/// |V| 2^-24 / gamma: at gamma = 0.05 with |V| = 20, y was off by 1.7e-5).
+/// Prints the largest errors seen.
+#[cfg(feature = "gpu")]
+#[test]
+fn gpu_f32_is_within_f32_tolerance_of_the_reference() {
+    let insts = instances();
+    let mut extras = Vec::new();
+    let mut keys = Vec::new();
+    for (k, (_, inst)) in insts.iter().enumerate() {
+        for reg in RegKind::ALL {
+            for gamma in gammas(reg) {
+                let e = Extras {
+                    z: Some(z_for(inst.n(), 5 + inst.n() as u64)),
+                    samples: 0,
+                    seed: 0,
+                };
+                let Ok(want) = relax_f64(inst, reg, gamma, &e) else {
+                    continue;
+                };
+                let scale = want.value.abs().max(max_abs(inst.theta()));
+                if reg != RegKind::Hard && (gamma < 0.05 || gamma < scale / 200.0) {
+                    continue;
+                }
+                extras.push(e);
+                keys.push((k, reg, gamma));
+            }
+        }
+    }
+    let items: Vec<BatchItem> = keys
+        .iter()
+        .zip(&extras)
+        .map(|(&(k, reg, gamma), e)| BatchItem {
+            instance: &insts[k].1,
+            regularizer: reg,
+            gamma,
+            extras: e,
+        })
+        .collect();
+    let f32_backend = Backend::parse("gpu-f32").unwrap();
+    let got = backend::relax_batch_with_backend(&items, f32_backend);
+    let mut worst = [
+        (0.0f64, String::new()),
+        (0.0, String::new()),
+        (0.0, String::new()),
+    ];
+    let mut checked = 0;
+    for ((it, g), &(k, _, _)) in items.iter().zip(&got).zip(&keys) {
+        let (inst, reg, gamma) = (it.instance, it.regularizer, it.gamma);
+        let what = format!("gpu-f32/{}/{}/gamma {gamma}", insts[k].0, reg.name());
+        let want = relax_f64(inst, reg, gamma, it.extras).unwrap();
+        let g = g.as_ref().unwrap_or_else(|e| panic!("{what}: {e}"));
+        let th = max_abs(inst.theta());
+        let errs = [
+            (g.value - want.value).abs() / want.value.abs().max(th).max(gamma),
+            rel_err(&g.y, &want.y, 1.0),
+            rel_err(
+                g.vjp.as_ref().unwrap(),
+                want.vjp.as_ref().unwrap(),
+                th.max(1.0),
+            ),
+        ];
+        for (w, e) in worst.iter_mut().zip(errs) {
+            if e > w.0 {
+                *w = (e, what.clone());
+            }
+        }
+        checked += 1;
+    }
+    eprintln!(
+        "gpu-f32: {checked} cases; largest normwise relative errors: value {:.2e} ({}), \
+         y {:.2e} ({}), vjp {:.2e} ({})",
+        worst[0].0, worst[0].1, worst[1].0, worst[1].1, worst[2].0, worst[2].1
+    );
+    for (name, (e, what)) in ["value", "y", "vjp"].iter().zip(&worst) {
+        assert!(*e <= 1e-5, "{name}: {e:e} at {what}");
+    }
+    assert!(checked > 100, "{checked}");
 }

@@ -7,6 +7,8 @@ mod cli;
 mod common;
 mod error_bound;
 mod fuzz_replay;
+#[cfg(feature = "gpu")]
+mod gpu;
 mod harness;
 mod hostile;
 mod ilp;

@@ -329,7 +329,9 @@ def relax(
         seed: seed of the sampler; row b uses ``seed + b``. None draws a fresh seed (returned
             in the result).
         backend: ``auto`` (SIMD kernels, rows spread over the cores), ``reference`` (the
-            readable reference DP), ``scalar``, ``simd``, ``parallel``.
+            readable reference DP), ``scalar``, ``simd``, ``parallel``, ``gpu`` (an extension
+            built with the ``gpu`` feature and a Vulkan adapter with f64 shaders), ``gpu-f32``
+            (the same in single precision).
         precision: ``f64``; ``exact`` (hard and gini in rational arithmetic: Fractions);
             ``certified`` (every output as guaranteed float64 bounds, all regularizers).
         digits: certified only: the target width of every enclosure is 10**-digits

@@ -135,6 +135,35 @@ fn plan_of(backend: Backend) -> Option<Plan> {
         .and_then(|(_, p)| *p)
 }
 
+/// The GPU backend on every row in one batch call (one dispatch per chunk of rows): rows
+/// whose instance cannot be built keep their own error.
+fn gpu_rows(
+    backend: Backend,
+    rows: usize,
+    build: impl Fn(usize) -> diffknap::Result<(Instance<f64>, Extras<f64>, f64)>,
+    reg: RegKind,
+) -> Vec<diffknap::Result<Relaxed<f64>>> {
+    let built: Vec<_> = (0..rows).map(build).collect();
+    let items: Vec<backend::BatchItem> = built
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|(instance, extras, gamma)| backend::BatchItem {
+            instance,
+            regularizer: reg,
+            gamma: *gamma,
+            extras,
+        })
+        .collect();
+    let mut answers = backend::relax_batch_with_backend(&items, backend).into_iter();
+    built
+        .into_iter()
+        .map(|r| match r {
+            Err(e) => Err(e),
+            Ok(_) => answers.next().expect("one answer per built row"),
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------
 // The batch of instances: everything but the scores.
 
@@ -330,6 +359,22 @@ fn relax_f64<'py>(
                 Some(p) => backend::relax_in(ws, &inst, reg, g, &extras, p),
             }
         };
+        if matches!(backend, Backend::Gpu | Backend::GpuF32) {
+            return gpu_rows(
+                backend,
+                rows,
+                |b| {
+                    let inst = shape.instance(b, row_of(theta_s, rows, n, b).to_vec())?;
+                    let extras = Extras {
+                        z: z_s.map(|(z, zr)| row_of(z, zr, n, b).to_vec()),
+                        samples,
+                        seed: seed.wrapping_add(b as u64),
+                    };
+                    Ok((inst, extras, per_row(gamma_s, b)))
+                },
+                reg,
+            );
+        }
         match plan_of(backend) {
             // The reference runs one instance after another.
             None => par_rows(rows, 1, |ws, b| one(ws, b, None)),

@@ -50,7 +50,7 @@ def test_error_is_a_value_error():
         (dict(samples=-1), r"^samples: must be a non-negative integer"),
         (dict(samples=2_000_000), r"^samples: must be at most"),
         (dict(seed=-3, samples=1), r"^seed"),
-        (dict(backend="gpu"), r"^backend: must be one of"),
+        (dict(backend="tpu"), r"^backend: must be one of"),
         (dict(precision="f128"), r"^precision: must be one of"),
         (dict(precision="exact"), r"^regularizer: shannon needs exp"),
         (dict(precision="exact", samples=2), r"^samples: sampling is not available"),

@@ -242,6 +242,17 @@ pub fn relax_with_backend(
     extras: &Extras<f64>,
     backend: Backend,
 ) -> Result<Relaxed<f64>> {
+    if matches!(backend, Backend::Gpu | Backend::GpuF32) {
+        let item = BatchItem {
+            instance: inst,
+            regularizer: reg,
+            gamma,
+            extras,
+        };
+        return relax_batch_with_backend(&[item], backend)
+            .pop()
+            .expect("one answer per instance");
+    }
     match backend.plan() {
         None => crate::ops::relax_f64(inst, reg, gamma, extras),
         Some(plan) => relax(inst, reg, gamma, extras, &plan),
@@ -253,6 +264,9 @@ pub fn relax_batch_with_backend(
     items: &[BatchItem],
     backend: Backend,
 ) -> Vec<Result<Relaxed<f64>>> {
+    if matches!(backend, Backend::Gpu | Backend::GpuF32) {
+        return gpu_batch(items, backend == Backend::GpuF32);
+    }
     match backend.plan() {
         None => items
             .iter()
@@ -260,4 +274,20 @@ pub fn relax_batch_with_backend(
             .collect(),
         Some(plan) => relax_batch(items, &plan),
     }
+}
+
+#[cfg(feature = "gpu")]
+fn gpu_batch(items: &[BatchItem], f32: bool) -> Vec<Result<Relaxed<f64>>> {
+    use super::gpu::Precision;
+    super::gpu::relax_batch(items, if f32 { Precision::F32 } else { Precision::F64 })
+}
+
+#[cfg(not(feature = "gpu"))]
+fn gpu_batch(items: &[BatchItem], _f32: bool) -> Vec<Result<Relaxed<f64>>> {
+    let e = crate::error::Error::Unsupported {
+        what: "backend gpu: this build lacks the `gpu` cargo feature; rebuild with \
+               `cargo build --release --features gpu`"
+            .into(),
+    };
+    items.iter().map(|_| Err(e.clone())).collect()
 }

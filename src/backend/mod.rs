@@ -34,6 +34,8 @@
 
 mod batch;
 mod buffers;
+#[cfg(feature = "gpu")]
+pub mod gpu;
 mod kernels;
 pub mod math;
 mod passes;

@@ -287,7 +287,7 @@ pub fn sample(inst: &Instance<f64>, fwd: &Forward, rng: &mut Rng) -> Sample {
     sample_q(inst, &fwd.q, fwd.cols, rng)
 }
 
-fn sample_q(inst: &Instance<f64>, qt: &[f64], cols: usize, rng: &mut Rng) -> Sample {
+pub(crate) fn sample_q(inst: &Instance<f64>, qt: &[f64], cols: usize, rng: &mut Rng) -> Sample {
     let n = inst.n();
     let mut c = inst.capacity();
     let mut selection = vec![false; n];
@@ -602,21 +602,31 @@ pub(crate) fn relax_threads(
         });
     }
     let p = problem(inst, gamma, plan);
+    let mut memory = match plan.memory {
+        Memory::Auto => auto_memory(
+            inst.n(),
+            p.cols,
+            extras.samples > 0,
+            reg == RegKind::Shannon,
+        ),
+        m => m,
+    };
+    // `auto`, split over cores, in a new workspace (a one-shot call): checkpointed instead
+    // of compact. Two workers faulting in a fresh table lost badly on a virtual machine
+    // whose second core was throttled (shannon n = 1000, C = 10,000, one-shot: 122 ms
+    // compact against 50 ms checkpointed; 40 against 43 ms with both cores free). A
+    // workspace in use (repeated calls) keeps compact, the faster layout once its table
+    // is in place (29 against 38 ms). docs/benchmarks.md.
+    if plan.auto_split && threads > 1 && memory == Memory::Compact && ws.bytes() == 0 {
+        memory = Memory::Checkpointed;
+    }
     let (value, _, y, vjp) = dispatch(
         plan.isa,
         reg,
         PipelineJob {
             p,
             z: extras.z.as_deref(),
-            memory: match plan.memory {
-                Memory::Auto => auto_memory(
-                    inst.n(),
-                    p.cols,
-                    extras.samples > 0,
-                    reg == RegKind::Shannon,
-                ),
-                m => m,
-            },
+            memory,
             threads,
             helpers,
             keep_q: extras.samples > 0,

@@ -26,10 +26,19 @@ pub enum Backend {
     /// instance is always split by capacity blocks once every thread gets
     /// [`PARALLEL_MIN_COLS`] capacities.
     Parallel,
+    /// The GPU kernels on wgpu (Vulkan, f64 shaders), in builds with the cargo feature
+    /// `gpu` (`Backend::parse("gpu")` is an error in other builds). Never chosen by `Auto`
+    /// and not in [`Backend::ALL`]; with no suitable adapter every call is an error naming
+    /// the backend and the reason.
+    Gpu,
+    /// [`Backend::Gpu`] in f32, for speed (`gpu-f32`): the same kernels in single
+    /// precision; agreement with the f64 reference is about 1e-5 relative on
+    /// well-conditioned instances, not 1e-12 (docs/backends.md).
+    GpuF32,
 }
 
 impl Backend {
-    /// All backends, `Auto` first.
+    /// All CPU backends, `Auto` first ([`Backend::Gpu`] needs a feature and a device).
     pub const ALL: [Backend; 5] = [
         Backend::Auto,
         Backend::Reference,
@@ -37,9 +46,21 @@ impl Backend {
         Backend::Simd,
         Backend::Parallel,
     ];
-    /// Parses `auto`, `reference`, `scalar`, `simd`, `parallel`.
+    /// Parses `auto`, `reference`, `scalar`, `simd`, `parallel`, and `gpu`, `gpu-f32` in
+    /// builds with the `gpu` feature.
     pub fn parse(name: &str) -> Result<Self> {
         match name {
+            #[cfg(feature = "gpu")]
+            "gpu" => Ok(Backend::Gpu),
+            #[cfg(feature = "gpu")]
+            "gpu-f32" => Ok(Backend::GpuF32),
+            #[cfg(not(feature = "gpu"))]
+            "gpu" | "gpu-f32" => Err(invalid(
+                "backend",
+                "gpu: this build lacks the `gpu` cargo feature; rebuild with \
+                 `cargo build --release --features gpu` (the Python package: \
+                 `maturin develop --release --features gpu`), and install a Vulkan driver",
+            )),
             "auto" => Ok(Backend::Auto),
             "reference" => Ok(Backend::Reference),
             "scalar" => Ok(Backend::Scalar),
@@ -47,7 +68,9 @@ impl Backend {
             "parallel" => Ok(Backend::Parallel),
             other => Err(invalid(
                 "backend",
-                format!("must be one of auto, reference, scalar, simd, parallel; got {other:?}"),
+                format!(
+                    "must be one of auto, reference, scalar, simd, parallel, gpu, gpu-f32; got {other:?}"
+                ),
             )),
         }
     }
@@ -59,12 +82,15 @@ impl Backend {
             Backend::Scalar => "scalar",
             Backend::Simd => "simd",
             Backend::Parallel => "parallel",
+            Backend::Gpu => "gpu",
+            Backend::GpuF32 => "gpu-f32",
         }
     }
-    /// The fast plan this backend runs, or `None` for the reference.
+    /// The CPU plan this backend runs, or `None` for the reference and the GPU (which have
+    /// none: [`super::relax_with_backend`] and [`super::relax_batch_with_backend`] run them).
     pub fn plan(self) -> Option<Plan> {
         match self {
-            Backend::Reference => None,
+            Backend::Reference | Backend::Gpu | Backend::GpuF32 => None,
             Backend::Scalar => Some(Plan::new(Isa::Scalar, Par::Seq)),
             Backend::Simd => Some(Plan::new(Isa::detect(), Par::Seq)),
             Backend::Parallel => {

@@ -32,8 +32,9 @@ pub struct Args {
     /// microsecond each; default 10^7); a line planned above it is refused before any work.
     #[arg(long)]
     pub max_work: Option<u64>,
-    /// f64 implementation: auto (SIMD kernels over the cores), reference, scalar, simd or
-    /// parallel. Exact and certified precision always run the reference DP, and so does a
+    /// f64 implementation: auto (SIMD kernels over the cores), reference, scalar, simd,
+    /// parallel, gpu or gpu-f32 (builds with the `gpu` feature; needs a Vulkan adapter
+    /// with f64 shaders; gpu-f32 computes in single precision). Exact and certified precision always run the reference DP, and so does a
     /// general "tsallis:ALPHA" regularizer (no SIMD kernel: every backend falls back to it).
     #[arg(long, default_value = "auto")]
     pub backend: String,
@@ -56,6 +57,11 @@ pub fn cli(args: &Args, out: &mut dyn Write) -> Result<i32, UsageError> {
              (use --backend auto or reference, or --precision f64)",
             backend.name()
         )));
+    }
+    #[cfg(feature = "gpu")]
+    if matches!(backend, Backend::Gpu | Backend::GpuF32) {
+        // No adapter is a usage error before any input is read, not one error per line.
+        crate::backend::gpu::available().map_err(|e| UsageError(e.to_string()))?;
     }
     let input = args.input.open()?;
     let limits = args.input.limits();
