@@ -866,16 +866,7 @@ fn gpu_backend_matches_the_reference() {
             }
         }
     }
-    let items: Vec<BatchItem> = keys
-        .iter()
-        .zip(&extras)
-        .map(|(&(k, reg, gamma), e)| BatchItem {
-            instance: &insts[k].1,
-            regularizer: reg,
-            gamma,
-            extras: e,
-        })
-        .collect();
+    let items = keyed_items(&insts, &keys, &extras);
     let got = backend::relax_batch_with_backend(&items, Backend::Gpu);
     let mut worst = [0.0f64; 3];
     let mut failures = Vec::new();
@@ -1032,16 +1023,7 @@ fn gpu_f32_is_within_f32_tolerance_of_the_reference() {
             }
         }
     }
-    let items: Vec<BatchItem> = keys
-        .iter()
-        .zip(&extras)
-        .map(|(&(k, reg, gamma), e)| BatchItem {
-            instance: &insts[k].1,
-            regularizer: reg,
-            gamma,
-            extras: e,
-        })
-        .collect();
+    let items = keyed_items(&insts, &keys, &extras);
     let f32_backend = Backend::parse("gpu-f32").unwrap();
     let got = backend::relax_batch_with_backend(&items, f32_backend);
     let mut worst = [
@@ -1081,4 +1063,22 @@ fn gpu_f32_is_within_f32_tolerance_of_the_reference() {
         assert!(*e <= 1e-5, "{name}: {e:e} at {what}");
     }
     assert!(checked > 100, "{checked}");
+}
+
+/// Batch items from (instance index, regularizer, gamma) keys and their extras.
+#[cfg(feature = "gpu")]
+fn keyed_items<'a>(
+    insts: &'a [(String, Instance<f64>)],
+    keys: &[(usize, RegKind, f64)],
+    extras: &'a [Extras<f64>],
+) -> Vec<BatchItem<'a>> {
+    keys.iter()
+        .zip(extras)
+        .map(|(&(k, reg, gamma), e)| BatchItem {
+            instance: &insts[k].1,
+            regularizer: reg,
+            gamma,
+            extras: e,
+        })
+        .collect()
 }

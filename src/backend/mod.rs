@@ -51,4 +51,6 @@ pub use batch::{
 pub use pipeline::{
     Forward, Workspace, forward, forward_into, marginals, relax, relax_in, sample, vjp, vjp_in,
 };
-pub use plan::{Backend, Isa, Memory, PARALLEL_MIN_COLS, Par, Plan, pipeline_bytes};
+pub use plan::{
+    Backend, Isa, Memory, PARALLEL_MIN_COLS, Par, Plan, SPLIT_MIN_CELLS, pipeline_bytes,
+};
