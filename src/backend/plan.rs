@@ -11,8 +11,8 @@ pub const PARALLEL_MIN_COLS: usize = 2048;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
     /// The fastest correct one measured: the SIMD kernels, batches spread over all cores
-    /// on rayon, [`Memory::Auto`]; a single large instance is split over the cores by
-    /// capacity blocks where that was measured to win and a core is idle at the call
+    /// on rayon, [`Memory::Auto`]; a single instance of at least [`SPLIT_MIN_CELLS`] cells
+    /// is split over the cores by capacity blocks when a core is idle at the call
     /// ([`Plan::auto_split`]), else its rows stay on one core (a second core recomputes
     /// its checkpointed segments and faults in its fresh tables).
     Auto,
@@ -224,14 +224,18 @@ pub struct Plan {
 /// for every regularizer, n = 30, C = 4096 (123,000 cells) lost.
 pub const SPLIT_MIN_CELLS: usize = 1 << 18;
 
+/// From this many cells [`Plan::auto_split`] looks three times for an idle core (waiting
+/// 50 us between looks), below it once: the wait must stay small next to the work.
+const SPLIT_LOOKS_CELLS: usize = 1 << 22;
+
 /// Whether a core other than the calling thread's is idle now: on Linux, fewer runnable
 /// tasks system-wide (field 4 of `/proc/loadavg`, which counts the calling thread) than
-/// `cores` in one of three looks 50 microseconds apart (a look is instantaneous; short
+/// `cores` in one of `looks` looks 50 microseconds apart (a look is instantaneous; short
 /// tasks, the shell that started this process for one, come and go). Unknown (another
 /// system, an unreadable file): `false`.
-pub(crate) fn core_idle(cores: usize) -> bool {
+pub(crate) fn core_idle(cores: usize, looks: usize) -> bool {
     #[cfg(target_os = "linux")]
-    for look in 0..3 {
+    for look in 0..looks.max(1) {
         if look > 0 {
             std::thread::sleep(std::time::Duration::from_micros(50));
         }
@@ -247,7 +251,7 @@ pub(crate) fn core_idle(cores: usize) -> bool {
             None => return false,
         }
     }
-    let _ = cores;
+    let _ = (cores, looks);
     false
 }
 
@@ -269,9 +273,13 @@ impl Plan {
     pub(crate) fn row_threads(&self, n: usize, cols: usize) -> usize {
         let t = self.par.threads();
         let t = t.min(cols / self.min_cols_per_thread.max(1)).max(1);
+        let cells = n.saturating_mul(cols);
+        // Only instances of at least SPLIT_LOOKS_CELLS cells (milliseconds of work) may
+        // wait up to 100 us for a second and third look at a busy machine.
+        let looks = if cells >= SPLIT_LOOKS_CELLS { 3 } else { 1 };
         if t > 1
             && self.auto_split
-            && !(n.saturating_mul(cols) >= SPLIT_MIN_CELLS && core_idle(self.par.threads()))
+            && !(cells >= SPLIT_MIN_CELLS && core_idle(self.par.threads(), looks))
         {
             return 1;
         }
@@ -338,7 +346,7 @@ mod tests {
         assert_eq!(plan.row_threads(63, 4096), 1);
         assert_eq!(plan.row_threads(1000, 4095), 1);
         // core_idle never claims an idle core when there is only one.
-        assert!(!core_idle(1));
+        assert!(!core_idle(1, 3));
         let mut one = Plan::new(Isa::Scalar, Par::Threads(1));
         one.auto_split = true;
         one.min_cols_per_thread = 1;
