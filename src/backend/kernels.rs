@@ -36,8 +36,10 @@ pub trait Kern: Copy + Send + Sync + 'static {
     /// Whether dq can be non-zero (false for hard: its VJP is zero).
     const SMOOTH: bool;
     /// (max_Omega(s, p), q) lane-wise, where s and p may be -inf: if only p is finite the
-    /// result is (p, 1), if only s is finite (s, 0), if neither (-inf, 0).
-    fn smax<S: Simd>(s: S, g: &Params, sv: S::V, pv: S::V) -> (S::V, S::V);
+    /// result is (p, 1), if only s is finite (s, 0), if neither (-inf, 0). With `finite`
+    /// the caller promises that s and p are never both -inf (true of every knapsack row:
+    /// V_0 = 0), and the selects for that case are skipped.
+    fn smax<S: Simd>(s: S, g: &Params, sv: S::V, pv: S::V, finite: bool) -> (S::V, S::V);
     /// dq / d(p - s) written in q (q in [0, 1]).
     fn dq<S: Simd>(s: S, g: &Params, q: S::V) -> S::V;
 }
@@ -58,7 +60,7 @@ pub struct KTsallis;
 impl Kern for KHard {
     const SMOOTH: bool = false;
     #[inline(always)]
-    fn smax<S: Simd>(s: S, _g: &Params, sv: S::V, pv: S::V) -> (S::V, S::V) {
+    fn smax<S: Simd>(s: S, _g: &Params, sv: S::V, pv: S::V, _finite: bool) -> (S::V, S::V) {
         let pick = s.lt(sv, pv);
         (
             s.select(pick, pv, sv),
@@ -74,7 +76,7 @@ impl Kern for KHard {
 impl Kern for KShannon {
     const SMOOTH: bool = true;
     #[inline(always)]
-    fn smax<S: Simd>(s: S, g: &Params, sv: S::V, pv: S::V) -> (S::V, S::V) {
+    fn smax<S: Simd>(s: S, g: &Params, sv: S::V, pv: S::V, finite: bool) -> (S::V, S::V) {
         let one = s.splat(1.0);
         let d = s.sub(pv, sv);
         // e = exp(-|d| / gamma) in [0, 1]; -inf (one side infeasible) gives 0.
@@ -85,6 +87,9 @@ impl Kern for KShannon {
         let v = s.mul_add(s.splat(g.gamma), ln_1p_unit(s, e, u, inv_u), big);
         let r = s.mul(e, inv_u); // sigmoid(-|d| / gamma)
         let q = s.select(s.le(s.splat(0.0), d), s.sub(one, r), r);
+        if finite {
+            return (v, q);
+        }
         // Both infeasible: d is NaN; the answer is (-inf, 0).
         let none = s.eq(big, s.splat(f64::NEG_INFINITY));
         (s.select(none, big, v), s.select(none, s.splat(0.0), q))
@@ -98,7 +103,7 @@ impl Kern for KShannon {
 impl Kern for KGini {
     const SMOOTH: bool = true;
     #[inline(always)]
-    fn smax<S: Simd>(s: S, g: &Params, sv: S::V, pv: S::V) -> (S::V, S::V) {
+    fn smax<S: Simd>(s: S, g: &Params, sv: S::V, pv: S::V, finite: bool) -> (S::V, S::V) {
         let d = s.sub(pv, sv);
         let gv = s.splat(g.gamma);
         let half = s.splat(0.5);
@@ -117,10 +122,13 @@ impl Kern for KGini {
         );
         let pick = s.le(gv, d);
         let skip = s.le(d, s.splat(-g.gamma));
-        let big = s.max(sv, pv);
-        let none = s.eq(big, s.splat(f64::NEG_INFINITY));
         let v = s.select(pick, pv, s.select(skip, sv, vi));
         let q = s.select(pick, s.splat(1.0), s.select(skip, s.splat(0.0), qi));
+        if finite {
+            return (v, q);
+        }
+        let big = s.max(sv, pv);
+        let none = s.eq(big, s.splat(f64::NEG_INFINITY));
         (s.select(none, big, v), s.select(none, s.splat(0.0), q))
     }
     #[inline(always)]
@@ -135,7 +143,7 @@ impl Kern for KGini {
 impl Kern for KTsallis {
     const SMOOTH: bool = true;
     #[inline(always)]
-    fn smax<S: Simd>(s: S, g: &Params, sv: S::V, pv: S::V) -> (S::V, S::V) {
+    fn smax<S: Simd>(s: S, g: &Params, sv: S::V, pv: S::V, finite: bool) -> (S::V, S::V) {
         let one = s.splat(1.0);
         let d = s.sub(pv, sv);
         let c = s.mul(d, s.splat(g.inv_2g));
@@ -155,10 +163,13 @@ impl Kern for KTsallis {
         let qi = s.select(s.le(s.splat(0.0), c), s.sub(one, small), small);
         let pick = s.le(one, c);
         let skip = s.le(c, s.splat(-1.0));
-        let big = s.max(sv, pv);
-        let none = s.eq(big, s.splat(f64::NEG_INFINITY));
         let v = s.select(pick, pv, s.select(skip, sv, vi));
         let q = s.select(pick, one, s.select(skip, s.splat(0.0), qi));
+        if finite {
+            return (v, q);
+        }
+        let big = s.max(sv, pv);
+        let none = s.eq(big, s.splat(f64::NEG_INFINITY));
         (s.select(none, big, v), s.select(none, s.splat(0.0), q))
     }
     #[inline(always)]
@@ -170,8 +181,20 @@ impl Kern for KTsallis {
     }
 }
 
+/// What a forward row writes besides V_i, and what it may assume.
+#[derive(Debug, Clone, Copy)]
+pub struct RowOut {
+    /// V rows are never -inf on both sides of a choice (knapsack: V_0 = 0); see
+    /// [`Kern::smax`].
+    pub finite: bool,
+    /// Write Q_i (false when nothing reads it: a rolling row in a checkpointing pass).
+    pub q: bool,
+    /// Write Qdot_i (same; only with a tangent).
+    pub qd: bool,
+}
+
 /// Algorithm 1, one row over capacities `lo..lo + cur.len()`: `prev` is the whole row
-/// V_{i-1}; `cur` and `q` are the block of V_i and Q_i.
+/// V_{i-1}; `cur` and `q` are the block of V_i and Q_i (Q_i written if `out.q`).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 pub fn forward_row<S: Simd, K: Kern>(
@@ -183,28 +206,100 @@ pub fn forward_row<S: Simd, K: Kern>(
     lo: usize,
     w: usize,
     theta: f64,
+    out: RowOut,
 ) {
     let hi = lo + cur.len();
     let q = &mut q[..cur.len()];
     // Below the weight only "skip" is possible: V_i(c) = V_{i-1}(c), Q = 0.
     let a_end = w.clamp(lo, hi);
     cur[..a_end - lo].copy_from_slice(&prev[lo..a_end]);
-    q[..a_end - lo].fill(0.0);
+    if out.q {
+        q[..a_end - lo].fill(0.0);
+    }
     let l = S::LANES;
     let th = s.splat(theta);
     let mut c = a_end;
     while c + l <= hi {
         let sv = s.load(&prev[c..]);
         let pv = s.add(s.load(&prev[c - w..]), th);
-        let (v, qq) = K::smax(s, g, sv, pv);
+        let (v, qq) = K::smax(s, g, sv, pv, out.finite);
         s.store(&mut cur[c - lo..], v);
-        s.store(&mut q[c - lo..], qq);
+        if out.q {
+            s.store(&mut q[c - lo..], qq);
+        }
         c += l;
     }
     while c < hi {
-        let (v, qq) = K::smax(Scalar, g, prev[c], prev[c - w] + theta);
+        let (v, qq) = K::smax(Scalar, g, prev[c], prev[c - w] + theta, out.finite);
         cur[c - lo] = v;
-        q[c - lo] = qq;
+        if out.q {
+            q[c - lo] = qq;
+        }
+        c += 1;
+    }
+}
+
+/// Algorithm 1 and the forward tangent of Algorithm 4 in one sweep over capacities
+/// `lo..lo + cur.len()`: [`forward_row`] then [`tangent_row`] lane by lane, with the same
+/// operations on every lane (so bitwise the same results as the two calls), but Q_i is
+/// used while in registers instead of stored and read back, and the row is walked once.
+/// Q_i and Qdot_i are written as `out` says.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub fn forward_tangent_row<S: Simd, K: Kern>(
+    s: S,
+    g: &Params,
+    (prev, cur, q): (&[f64], &mut [f64], &mut [f64]),
+    (vd_prev, vd, qd): (&[f64], &mut [f64], &mut [f64]),
+    lo: usize,
+    w: usize,
+    (theta, z): (f64, f64),
+    out: RowOut,
+) {
+    let len = cur.len();
+    let hi = lo + len;
+    let (q, vd, qd) = (&mut q[..len], &mut vd[..len], &mut qd[..len]);
+    let a_end = w.clamp(lo, hi);
+    cur[..a_end - lo].copy_from_slice(&prev[lo..a_end]);
+    vd[..a_end - lo].copy_from_slice(&vd_prev[lo..a_end]);
+    if out.q {
+        q[..a_end - lo].fill(0.0);
+    }
+    if out.qd {
+        qd[..a_end - lo].fill(0.0);
+    }
+    let l = S::LANES;
+    let th = s.splat(theta);
+    let zv = s.splat(z);
+    let mut c = a_end;
+    while c + l <= hi {
+        let sv = s.load(&prev[c..]);
+        let pv = s.add(s.load(&prev[c - w..]), th);
+        let (v, qq) = K::smax(s, g, sv, pv, out.finite);
+        s.store(&mut cur[c - lo..], v);
+        let skip = s.load(&vd_prev[c..]);
+        let diff = s.sub(s.add(s.load(&vd_prev[c - w..]), zv), skip);
+        s.store(&mut vd[c - lo..], s.mul_add(qq, diff, skip));
+        if out.q {
+            s.store(&mut q[c - lo..], qq);
+        }
+        if out.qd {
+            s.store(&mut qd[c - lo..], s.mul(K::dq(s, g, qq), diff));
+        }
+        c += l;
+    }
+    while c < hi {
+        let (v, qq) = K::smax(Scalar, g, prev[c], prev[c - w] + theta, out.finite);
+        cur[c - lo] = v;
+        let skip = vd_prev[c];
+        let diff = vd_prev[c - w] + z - skip;
+        vd[c - lo] = qq * diff + skip;
+        if out.q {
+            q[c - lo] = qq;
+        }
+        if out.qd {
+            qd[c - lo] = K::dq(Scalar, g, qq) * diff;
+        }
         c += 1;
     }
 }
@@ -343,4 +438,101 @@ pub fn backward_row<S: Simd, const TAN: bool>(
         c += 1;
     }
     (ys + s.reduce_add(ysum), js + s.reduce_add(jsum))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    fn row(rng: &mut Rng, cols: usize, scale: f64) -> Vec<f64> {
+        (0..cols)
+            .map(|_| scale * (2.0 * rng.uniform() - 1.0))
+            .collect()
+    }
+
+    /// The fused forward-tangent row against `forward_row` then `tangent_row`, bitwise, on
+    /// blocks that start anywhere relative to the weight; and `finite` against the general
+    /// selects on finite rows.
+    fn fused_is_the_two_kernels<S: Simd, K: Kern>(s: S) {
+        let mut rng = Rng::seed(7);
+        let g = Params::new(0.7);
+        let cols = 203;
+        let all = RowOut {
+            finite: false,
+            q: true,
+            qd: true,
+        };
+        for w in [0, 1, 5, 8, 17, 202, 203] {
+            for (lo, hi) in [(0, cols), (40, 150), (3, 11), (150, 203)] {
+                let prev = row(&mut rng, cols, 3.0);
+                let vd_prev = row(&mut rng, cols, 1.0);
+                let (theta, z) = (0.4, -0.3);
+                let len = hi - lo;
+                let (mut cur, mut q) = (vec![0.0; len], vec![0.0; len]);
+                let (mut vd, mut qd) = (vec![0.0; len], vec![0.0; len]);
+                let (mut cur2, mut q2) = (vec![0.0; len], vec![0.0; len]);
+                let (mut vd2, mut qd2) = (vec![0.0; len], vec![0.0; len]);
+                let (mut cur3, mut q3) = (vec![0.0; len], vec![9.0; len]);
+                s.vectorize(|| {
+                    forward_row::<S, K>(s, &g, &prev, &mut cur, &mut q, lo, w, theta, all);
+                    tangent_row::<S, K>(s, &g, &vd_prev, &q, &mut vd, &mut qd, lo, w, z);
+                    forward_tangent_row::<S, K>(
+                        s,
+                        &g,
+                        (&prev, &mut cur2, &mut q2),
+                        (&vd_prev, &mut vd2, &mut qd2),
+                        lo,
+                        w,
+                        (theta, z),
+                        all,
+                    );
+                    let finite_no_q = RowOut {
+                        finite: true,
+                        q: false,
+                        qd: false,
+                    };
+                    forward_row::<S, K>(
+                        s,
+                        &g,
+                        &prev,
+                        &mut cur3,
+                        &mut q3,
+                        lo,
+                        w,
+                        theta,
+                        finite_no_q,
+                    );
+                });
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&cur), bits(&cur2), "V, w {w}, block {lo}..{hi}");
+                assert_eq!(bits(&q), bits(&q2), "Q, w {w}, block {lo}..{hi}");
+                assert_eq!(bits(&vd), bits(&vd2), "Vdot, w {w}, block {lo}..{hi}");
+                assert_eq!(bits(&qd), bits(&qd2), "Qdot, w {w}, block {lo}..{hi}");
+                assert_eq!(bits(&cur), bits(&cur3), "finite V, w {w}, block {lo}..{hi}");
+                assert!(q3.iter().all(|&x| x == 9.0), "Q written with out.q false");
+            }
+        }
+    }
+
+    fn every_kern<S: Simd>(s: S) {
+        fused_is_the_two_kernels::<S, KHard>(s);
+        fused_is_the_two_kernels::<S, KShannon>(s);
+        fused_is_the_two_kernels::<S, KGini>(s);
+        fused_is_the_two_kernels::<S, KTsallis>(s);
+    }
+
+    #[test]
+    fn fused_forward_tangent_row_is_bitwise_the_two_row_kernels() {
+        every_kern(Scalar);
+        #[cfg(target_arch = "x86_64")]
+        {
+            if let Some(s) = super::super::simd::Avx2::new() {
+                every_kern(s);
+            }
+            if let Some(s) = super::super::simd::Avx512::new() {
+                every_kern(s);
+            }
+        }
+    }
 }

@@ -49,12 +49,22 @@ pub fn exp_nonpos<S: Simd>(s: S, x: S::V) -> S::V {
         1.0 / 6.0,
         0.5,
     ];
-    let mut p = s.splat(C[0]);
-    for &c in &C[1..] {
-        p = s.mul_add(p, r, s.splat(c));
-    }
-    // exp(r) = 1 + (r + r^2 p(r)).
+    // p(r) = sum_k r^k / (k + 2)!, k = 0..11, by Estrin's scheme (short dependency chains).
+    let a = |k: usize| s.splat(C[11 - k]);
     let r2 = s.mul(r, r);
+    let r4 = s.mul(r2, r2);
+    let r8 = s.mul(r4, r4);
+    let b0 = s.mul_add(a(1), r, a(0));
+    let b1 = s.mul_add(a(3), r, a(2));
+    let b2 = s.mul_add(a(5), r, a(4));
+    let b3 = s.mul_add(a(7), r, a(6));
+    let b4 = s.mul_add(a(9), r, a(8));
+    let b5 = s.mul_add(a(11), r, a(10));
+    let c0 = s.mul_add(b1, r2, b0);
+    let c1 = s.mul_add(b3, r2, b2);
+    let c2 = s.mul_add(b5, r2, b4);
+    let p = s.mul_add(c2, r8, s.mul_add(c1, r4, c0));
+    // exp(r) = 1 + (r + r^2 p(r)).
     let er = s.add(s.splat(1.0), s.mul_add(r2, p, r));
     // Scale by 2^n, n in [-1077, 0], rounding once (into the subnormals if need be).
     s.scale2(er, n)
@@ -74,10 +84,18 @@ pub fn ln_1p_unit<S: Simd>(s: S, e: S::V, u: S::V, inv_u: S::V) -> S::V {
     let sv = s.div(f, s.add(s.splat(2.0), f));
     let z = s.mul(sv, sv);
     // R(z) = sum_{j>=1} 2 z^j / (2j + 1), j = 1..10 (|s| <= 0.1716, z <= 0.0295).
-    let mut r = s.splat(2.0 / 21.0);
-    for j in (1..10).rev() {
-        r = s.mul_add(r, z, s.splat(2.0 / (2 * j + 1) as f64));
-    }
+    let b = |k: usize| s.splat(2.0 / (2 * k + 3) as f64);
+    let z2 = s.mul(z, z);
+    let z4 = s.mul(z2, z2);
+    let z8 = s.mul(z4, z4);
+    let p0 = s.mul_add(b(1), z, b(0));
+    let p1 = s.mul_add(b(3), z, b(2));
+    let p2 = s.mul_add(b(5), z, b(4));
+    let p3 = s.mul_add(b(7), z, b(6));
+    let p4 = s.mul_add(b(9), z, b(8));
+    let q0 = s.mul_add(p1, z2, p0);
+    let q1 = s.mul_add(p3, z2, p2);
+    let r = s.mul_add(p4, z8, s.mul_add(q1, z4, q0));
     let r = s.mul(r, z);
     let hfsq = s.mul(s.mul(f, f), s.splat(0.5));
     let lnm = s.sub(f, s.sub(hfsq, s.mul(sv, s.add(hfsq, r))));

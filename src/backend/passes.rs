@@ -2,7 +2,9 @@
 //! each run by the workers of [`super::sync`] on blocks of capacities.
 
 use super::buffers::alloc;
-use super::kernels::{Kern, Params, backward_row, forward_row, tangent_row};
+use super::kernels::{
+    Kern, Params, RowOut, backward_row, forward_row, forward_tangent_row, tangent_row,
+};
 use super::simd::Simd;
 use super::sync::{Barrier, RowChunks, Shared, run_blocks};
 
@@ -118,6 +120,12 @@ unsafe fn forward_worker<S: Simd, K: Kern>(
             }
         }
         barrier.wait();
+        // A rolling Q (Qdot) row is read by nobody: the tangent uses Q in registers.
+        let out = RowOut {
+            finite: !p.equality,
+            q: !f.rolling_q,
+            qd: !f.rolling_qd,
+        };
         let save = |i: usize, a: usize| {
             if let Some((every, ck_v, ck_vd)) = f.ck
                 && i.is_multiple_of(every)
@@ -155,28 +163,32 @@ unsafe fn forward_worker<S: Simd, K: Kern>(
             };
             while let Some((lo, hi)) = next {
                 let qrow = f.q.get_mut(row + lo, row + hi);
-                forward_row::<S, K>(
-                    s,
-                    &p.params,
-                    f.v.get(a, a + cols),
-                    f.v.get_mut(b + lo, b + hi),
-                    qrow,
-                    lo,
-                    w,
-                    p.theta[i],
-                );
-                if let Some((z, qd)) = f.tan {
-                    tangent_row::<S, K>(
+                match f.tan {
+                    Some((z, qd)) => forward_tangent_row::<S, K>(
                         s,
                         &p.params,
-                        f.vd.get(a, a + cols),
-                        qrow,
-                        f.vd.get_mut(b + lo, b + hi),
-                        qd.get_mut(qd_row + lo, qd_row + hi),
+                        (f.v.get(a, a + cols), f.v.get_mut(b + lo, b + hi), qrow),
+                        (
+                            f.vd.get(a, a + cols),
+                            f.vd.get_mut(b + lo, b + hi),
+                            qd.get_mut(qd_row + lo, qd_row + hi),
+                        ),
                         lo,
                         w,
-                        z[i],
-                    );
+                        (p.theta[i], z[i]),
+                        out,
+                    ),
+                    None => forward_row::<S, K>(
+                        s,
+                        &p.params,
+                        f.v.get(a, a + cols),
+                        f.v.get_mut(b + lo, b + hi),
+                        qrow,
+                        lo,
+                        w,
+                        p.theta[i],
+                        out,
+                    ),
                 }
                 next = chunks.and_then(|ch| ch.take(parity, k == 0).map(|j| ch.bounds(j, w)));
             }
