@@ -112,6 +112,14 @@ unsafe fn forward_worker<S: Simd, K: Kern>(
                 }
             }
         }
+        // The first row's chunks (a segmented pass reuses `chunks` from segment to
+        // segment); every worker takes chunks only after the barrier below.
+        if let Some(ch) = chunks
+            && k == 0
+            && r0 < r1
+        {
+            ch.reset(0, p.weights[r0]);
+        }
         if f.tan.is_some() {
             let vd0 = f.vd.get_mut(lo, hi);
             match vd_start {
@@ -512,7 +520,10 @@ pub fn segmented_backward<S: Simd, K: Kern>(
         ed: [Shared::new(&mut state.ed), Shared::new(&mut other_ed)],
     };
     let segments = n.div_ceil(every.max(1));
-    let parts = run_blocks(cols, threads, |_, lo, hi, barrier| {
+    // The recomputed rows are dealt out in chunks as in `forward_pass` (bitwise the same).
+    let chunks = (threads > 1 && n > 0).then(|| RowChunks::new(cols, threads, p.weights[0]));
+    let chunks = chunks.as_ref();
+    let parts = run_blocks(cols, threads, |k, lo, hi, barrier| {
         s.vectorize(
             #[inline(always)]
             || {
@@ -577,8 +588,8 @@ pub fn segmented_backward<S: Simd, K: Kern>(
                             Some(start),
                             vd_start,
                             &f,
-                            (0, lo, hi),
-                            None,
+                            (k, lo, hi),
+                            chunks,
                             barrier,
                         );
                         half = backward_worker(
