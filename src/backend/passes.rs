@@ -520,8 +520,10 @@ pub fn segmented_backward<S: Simd, K: Kern>(
         ed: [Shared::new(&mut state.ed), Shared::new(&mut other_ed)],
     };
     let segments = n.div_ceil(every.max(1));
-    // The recomputed rows are dealt out in chunks as in `forward_pass` (bitwise the same).
-    let chunks = (threads > 1 && n > 0).then(|| RowChunks::new(cols, threads, p.weights[0]));
+    // The recomputed rows are dealt out in chunks as in `forward_pass`: bitwise the same
+    // results as fixed blocks, so whether chunks are used is a matter of speed only.
+    let w0 = p.weights.first().copied().unwrap_or(0);
+    let chunks = (threads > 1).then(|| RowChunks::new(cols, threads, w0));
     let chunks = chunks.as_ref();
     let parts = run_blocks(cols, threads, |k, lo, hi, barrier| {
         s.vectorize(
