@@ -6,13 +6,16 @@ use diffknap::dp::Sample;
 use diffknap::error::Error;
 use diffknap::ops::Relaxed;
 use diffknap::request::certified::{
-    DEFAULT_DIGITS, MAX_DIGITS, answer_certified_with, check_digits, printed_digits,
+    DEFAULT_DIGITS, MAX_DIGITS, answer_certified, answer_certified_with, check_digits,
+    printed_digits,
 };
 use diffknap::request::json::{
-    MAX_NUMBER_CHARS, f64_of, field, num, nums, opt_array, rational_of, string, u64_of,
+    MAX_NUMBER_CHARS, exact, exacts, f64_of, field, num, nums, opt_array, rational_of, string,
+    u64_of,
 };
 use diffknap::request::relax::{
-    AnswerExact, AnswerF64, MAX_SAMPLE_ENTRIES, answer_exact, answer_f64, parse_request,
+    AnswerExact, AnswerF64, FIELDS, MAX_SAMPLE_ENTRIES, answer_exact, answer_f64, fields_f64,
+    parse_request,
 };
 use diffknap::request::solve::{self, Method};
 use diffknap::request::{ANNOTATIONS, check_fields};
@@ -371,6 +374,107 @@ fn solve_requests_by_hand() {
         solve::answer(&null_cap, Method::Dp).unwrap()["value_exact"],
         json!("2")
     );
+}
+
+#[test]
+fn hints_follow_the_edit_distance_of_the_relax_fields() {
+    // The same threshold, max(2, len / 3), on the real field list; each distance below is
+    // counted by hand (substitutions, insertions and deletions of one character each).
+    let rule = |key: &str| match check_fields(&json!({ key: 1 }), &FIELDS).unwrap_err() {
+        Error::Invalid { field, rule } => {
+            assert_eq!(field, key);
+            rule
+        }
+        other => panic!("{other}"),
+    };
+    // "regularizer" has 11 letters: threshold 11 / 3 = 3. Three substitutions (u, r, e at
+    // positions 3, 6 and 9 to x) are hinted; a fourth (z at 8) is not. Every other field
+    // is at least 7 edits away from these 11-letter keys.
+    assert!(rule("regxlaxizxr").contains("did you mean `regularizer`"));
+    assert!(!rule("regxlaxixxr").contains("did you mean"));
+    // "constraint" has 10 letters: threshold 10 / 3 = 3, not 10 % 3 = 1 (nor 2).
+    assert!(rule("constxxxnt").contains("did you mean `constraint`"));
+    // Dropping letters costs one edit each: "reg" is 8 deletions from "regularizer", and 3
+    // edits from "id", "k", "z" (whose threshold is 2): no hint.
+    assert!(!rule("reg").contains("did you mean"));
+    // Adding letters too: "capacityxxxx" is 4 insertions from "capacity" (threshold 2).
+    assert!(!rule("capacityxxxx").contains("did you mean"));
+    // ... and two insertions are within it.
+    assert!(rule("capacityxx").contains("did you mean `capacity`"));
+    // The rule lists the known fields.
+    assert!(rule("reg").contains("known fields: id, constraint, regularizer"));
+}
+
+#[test]
+fn a_field_of_the_wrong_type_is_named() {
+    // The line's own fields, read before any number: a wrong JSON type names that field.
+    let base = json!({"constraint": "top_k", "regularizer": "hard", "k": 1, "theta": [1, 2]});
+    assert!(parse_request(&base, f64_of).is_ok());
+    for (name, bad) in [("constraint", json!(3)), ("regularizer", json!([1]))] {
+        let mut v = base.clone();
+        v[name] = bad;
+        assert_eq!(field_of(&parse_request(&v, f64_of).unwrap_err()), name);
+    }
+}
+
+#[test]
+fn an_omitted_gamma_is_missing_not_zero() {
+    // Only hard may omit gamma (it is 0 there). For a smoothing regularizer the error must
+    // say the field is missing, not that a gamma of 0 is out of range (none was given).
+    for reg in ["shannon", "gini", "tsallis"] {
+        let v = json!({"constraint": "top_k", "regularizer": reg, "k": 1, "theta": [1, 2]});
+        match parse_request(&v, f64_of).unwrap_err() {
+            Error::Invalid { field, rule } => {
+                assert_eq!(field, "gamma");
+                assert_eq!(rule, "is required but missing", "{reg}");
+            }
+            other => panic!("{other}"),
+        }
+    }
+}
+
+#[test]
+fn exact_numbers_are_written_as_reduced_fractions() {
+    let half = diffknap::num::rational::Rational::new(2.into(), 4.into());
+    let three = diffknap::num::rational::Rational::from_integer(3.into());
+    let minus = diffknap::num::rational::Rational::new((-1).into(), 3.into());
+    assert_eq!(exact(&half), json!("1/2"));
+    assert_eq!(exacts(&[half, three, minus]), json!(["1/2", "3", "-1/3"]));
+    assert_eq!(exacts(&[]), json!([]));
+}
+
+#[test]
+fn fields_of_an_f64_result_are_its_numbers() {
+    // A result built by hand: its fields are exactly its numbers, no sample fields.
+    let out = Relaxed {
+        value: 2.5,
+        y: vec![0.25, 1.0],
+        vjp: Some(vec![-0.5, 0.0]),
+        samples: vec![],
+    };
+    let m = fields_f64(&out).unwrap();
+    assert_eq!(
+        Value::Object(m),
+        json!({"value": 2.5, "y": [0.25, 1.0], "vjp": [-0.5, 0.0]})
+    );
+}
+
+#[test]
+fn answer_certified_uses_the_default_work_budget() {
+    // top-k, k = 1, hard, theta = (2, 5): V = 5 and y = (0, 1) exactly.
+    let line = json!({"constraint": "top_k", "regularizer": "hard", "k": 1, "theta": [2, 5]});
+    let m = answer_certified(&line, 10).unwrap();
+    let contains = |pair: &Value, t: f64| {
+        let lo: f64 = pair[0].as_str().unwrap().parse().unwrap();
+        let hi: f64 = pair[1].as_str().unwrap().parse().unwrap();
+        lo <= t && t <= hi
+    };
+    assert!(contains(&m["value"], 5.0), "{m:?}");
+    assert!(
+        contains(&m["y"][0], 0.0) && contains(&m["y"][1], 1.0),
+        "{m:?}"
+    );
+    assert!(!m.contains_key("vjp"));
 }
 
 // ------------------------------------------------------------------ the JSON Lines driver
