@@ -1484,3 +1484,23 @@ fn certified_work_budget_bounds_the_precision_climb() {
         Err(e) => panic!("unexpected {e}"),
     }
 }
+
+/// `max_scale_ulps` counts the error in ulps of the field's scale: the largest magnitude of
+/// the truth, floored at atol / rtol (at 1 when rtol is 0). Hand-worked: truth [1, 2]
+/// exactly, answers [1, 2 + 2 ulp(2)], so the largest error is 2 ulp(2) = 2^-50.
+#[test]
+fn validate_scale_ulps_use_the_larger_of_size_and_atol_over_rtol() {
+    let truth = [Interval::point(1.0, 64), Interval::point(2.0, 64)];
+    let xs = [1.0, 2.0 + 2.0 * 2f64.powi(-51)];
+    let scale_ulps = |rtol: f64, atol: f64| {
+        check_field("y", &xs, &truth, Tolerance { rtol, atol }, false)
+            .unwrap()
+            .max_scale_ulps
+    };
+    // atol / rtol = 1e-288 is below the size 2: ulps of 2 (2^-51), so 2.
+    assert_eq!(scale_ulps(1e-12, 1e-300), 2.0);
+    // atol / rtol = 1e4 is above it: ulps of 1e4 (between 2^13 and 2^14: 2^-39), so 2^-11.
+    assert_eq!(scale_ulps(1e-12, 1e-8), 2f64.powi(-11));
+    // rtol = 0: the floor is 1, below the size: ulps of 2 again.
+    assert_eq!(scale_ulps(0.0, 1e-9), 2.0);
+}
