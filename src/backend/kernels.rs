@@ -82,9 +82,8 @@ impl Kern for KShannon {
         // e = exp(-|d| / gamma) in [0, 1]; -inf (one side infeasible) gives 0.
         let e = exp_nonpos(s, s.mul(s.abs(d), s.splat(-g.inv_g)));
         let big = s.max(sv, pv);
-        let u = s.add(one, e);
-        let inv_u = s.div(one, u);
-        let v = s.mul_add(s.splat(g.gamma), ln_1p_unit(s, e, u, inv_u), big);
+        let (l1p, inv_u) = ln_1p_unit(s, e);
+        let v = s.mul_add(s.splat(g.gamma), l1p, big);
         let r = s.mul(e, inv_u); // sigmoid(-|d| / gamma)
         let q = s.select(s.le(s.splat(0.0), d), s.sub(one, r), r);
         if finite {

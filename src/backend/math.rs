@@ -1,18 +1,22 @@
 //! Vectorised `exp` on (-inf, 0] and `ln_1p` on [0, 1]: exactly the ranges the shannon
 //! two-way log-sum-exp needs (`e = exp(-|p - s| / gamma)`, then `ln(1 + e)`).
 //!
-//! Both are written once over [`Simd`] with only + - * / and a power-of-two scaling, so
-//! every backend evaluates the same formulas. Accuracy (tested in this module against `std`
+//! Both are written once over [`Simd`] with only + - * /, table lookups and a power-of-two
+//! scaling, so every backend evaluates the same formulas. Accuracy (tested in this module against `std`
 //! on millions of inputs and at the edges): within 2 ulp, about 1 ulp in practice.
 //!
-//! * exp: x = n ln2 + r with n = round(x / ln2), |r| <= ln2/2 (Cody-Waite reduction with a
-//!   split ln2 whose high part has trailing zero bits, so n * LN2_HI is exact); exp(r) by its
-//!   Taylor polynomial of degree 13 (truncation below 5e-18); the result scaled by 2^n in two
-//!   steps so that subnormal results are rounded once. Inputs below -746 give 0.
-//! * ln_1p: u = 1 + e rounded, with its exact rounding error c = e - (u - 1); u = 2^k m with
-//!   m in [sqrt(2)/2, sqrt(2)); ln m = 2 atanh(f / (2 + f)), f = m - 1, evaluated as
-//!   f - (f^2/2 - s (f^2/2 + R(s^2))) with R the atanh series to degree 20 in s;
-//!   ln(1 + e) = k ln2 + ln m + c / u.
+//! * exp: x = (16 n + j) ln2/16 + r with N = 16 n + j = round(16 x / ln2), j in 0..15,
+//!   |r| <= ln2/32 (Cody-Waite reduction with a split ln2 whose high part has trailing zero
+//!   bits, so N * LN2_HI/16 is exact); exp(r) by its Taylor polynomial of degree 7
+//!   (truncation below 2e-18) times 2^(j/16) from a 16-entry table (in two parts); the
+//!   result scaled by 2^n in two steps so that subnormal results are rounded once. Inputs
+//!   below -746 give 0.
+//! * ln_1p: u = 1 + e rounded, with its exact rounding error c = e - (u - 1); j = round(15 e)
+//!   picks a factor r_j = 15 / (15 + j) from a table, x = u r_j - 1 is exact and small
+//!   (|x| <= 1/30), and ln(1 + e) is -ln r_j plus ln(1 + x) plus (error of the product u r_j)
+//!   / (1 + x) plus c / u, with ln(1 + x) by its Taylor series to degree 11. No division on
+//!   the way to the result; the reciprocal 1 / (1 + e) the shannon kernels also need is one
+//!   division beside it (see [`ln_1p_unit`]).
 
 use super::simd::Simd;
 
@@ -24,83 +28,181 @@ const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
 /// 1.5 * 2^52: adding and subtracting it rounds to the nearest integer (ties to even).
 const ROUND_MAGIC: f64 = 6_755_399_441_055_744.0;
 
+/// 2^(j/16), j = 0..15, as `EXP2_HI[j] + EXP2_LO[j]` (about 107 bits; computed to 60 digits,
+/// checked by the test `exp2_table_raised_to_the_16th_is_a_power_of_two`).
+const EXP2_HI: [f64; 16] = [
+    1.0,
+    1.044_273_782_427_413_8,
+    1.090_507_732_665_257_7,
+    1.138_788_634_756_691_6,
+    1.189_207_115_002_721,
+    1.241_857_812_073_484,
+    1.296_839_554_651_009_6,
+    1.354_255_546_936_892_7,
+    std::f64::consts::SQRT_2,
+    1.476_826_145_939_499_3,
+    1.542_210_825_407_940_7,
+    1.610_490_331_949_254_3,
+    1.681_792_830_507_429,
+    1.756_252_160_373_299_5,
+    1.834_008_086_409_342_4,
+    1.915_206_561_397_147_4,
+];
+/// See [`EXP2_HI`].
+const EXP2_LO: [f64; 16] = [
+    0.0,
+    8.551_889_705_537_965e-17,
+    -3.046_782_079_812_471e-17,
+    8.912_812_676_025_408e-17,
+    3.982_015_231_465_646e-17,
+    4.658_027_591_836_937e-17,
+    2.538_250_279_488_831_5e-17,
+    7.700_948_379_802_99e-17,
+    -9.667_293_313_452_913e-17,
+    -3.483_994_556_892_796e-17,
+    7.949_834_809_697_621e-17,
+    2.470_719_256_979_788_8e-17,
+    8.199_010_020_581_497e-17,
+    2.960_140_695_448_873e-17,
+    3.283_107_224_245_627e-17,
+    -1.061_994_605_619_596_3e-16,
+];
+
 /// exp(x) for x in [-inf, 0]; 0 below -746. NaN lanes give unspecified values.
+///
+/// N = round(16 x / ln 2) = 16 n + j (j = N mod 16, n = (N - j) / 16), r = x - N ln2/16 with
+/// |r| <= ln2/32, exp(x) = 2^n 2^(j/16) exp(r): the table makes the polynomial degree 7
+/// instead of 13 (a shorter chain for the shannon row, see [`ln_1p_unit`]).
 #[inline(always)]
 pub fn exp_nonpos<S: Simd>(s: S, x: S::V) -> S::V {
     let x = s.max(x, s.splat(-746.0));
     let magic = s.splat(ROUND_MAGIC);
-    let n = s.sub(s.mul_add(x, s.splat(LOG2E), magic), magic);
-    // r = x - n ln2 in two steps; n LN2_HI is exact, so the first step rounds once with or
-    // without FMA.
-    let r = s.mul_add(n, s.splat(-LN2_HI), x);
-    let r = s.mul_add(n, s.splat(-LN2_LO), r);
-    // Taylor coefficients 1/k!, k = 13 down to 2.
-    const C: [f64; 12] = [
-        1.0 / 6_227_020_800.0,
-        1.0 / 479_001_600.0,
-        1.0 / 39_916_800.0,
-        1.0 / 3_628_800.0,
-        1.0 / 362_880.0,
-        1.0 / 40_320.0,
-        1.0 / 5_040.0,
-        1.0 / 720.0,
-        1.0 / 120.0,
-        1.0 / 24.0,
-        1.0 / 6.0,
-        0.5,
-    ];
-    // p(r) = sum_k r^k / (k + 2)!, k = 0..11, by Estrin's scheme (short dependency chains).
-    let a = |k: usize| s.splat(C[11 - k]);
+    // t = MAGIC + N: its lowest 4 bits are N mod 16 (MAGIC is a multiple of 16).
+    let t = s.mul_add(x, s.splat(16.0 * LOG2E), magic);
+    let nn = s.sub(t, magic);
+    // r = x - N ln2/16 in two steps; N LN2_HI/16 is exact (|N| < 2^15, LN2_HI has 32
+    // significant bits), so the first step rounds once with or without FMA.
+    let r = s.mul_add(nn, s.splat(-LN2_HI / 16.0), x);
+    let r = s.mul_add(nn, s.splat(-LN2_LO / 16.0), r);
+    // n = round(N/16 - 15/32) = floor(N/16): N/16 - 15/32 is exact and never a tie.
+    let n = s.sub(
+        s.add(s.mul_add(nn, s.splat(0.0625), s.splat(-0.468_75)), magic),
+        magic,
+    );
+    let (t_hi, t_lo) = (s.lookup16(&EXP2_HI, t), s.lookup16(&EXP2_LO, t));
+    // exp(r) - 1 = r + r^2 p(r), p(r) = sum_{k=0..5} r^k / (k + 2)! (Taylor to degree 7,
+    // truncation below 2e-18), by Estrin's scheme.
     let r2 = s.mul(r, r);
     let r4 = s.mul(r2, r2);
-    let r8 = s.mul(r4, r4);
-    let b0 = s.mul_add(a(1), r, a(0));
-    let b1 = s.mul_add(a(3), r, a(2));
-    let b2 = s.mul_add(a(5), r, a(4));
-    let b3 = s.mul_add(a(7), r, a(6));
-    let b4 = s.mul_add(a(9), r, a(8));
-    let b5 = s.mul_add(a(11), r, a(10));
-    let c0 = s.mul_add(b1, r2, b0);
-    let c1 = s.mul_add(b3, r2, b2);
-    let c2 = s.mul_add(b5, r2, b4);
-    let p = s.mul_add(c2, r8, s.mul_add(c1, r4, c0));
-    // exp(r) = 1 + (r + r^2 p(r)).
-    let er = s.add(s.splat(1.0), s.mul_add(r2, p, r));
+    let b0 = s.mul_add(s.splat(1.0 / 6.0), r, s.splat(0.5));
+    let b1 = s.mul_add(s.splat(1.0 / 120.0), r, s.splat(1.0 / 24.0));
+    let b2 = s.mul_add(s.splat(1.0 / 5_040.0), r, s.splat(1.0 / 720.0));
+    let p = s.mul_add(b2, r4, s.mul_add(b1, r2, b0));
+    let em1 = s.mul_add(r2, p, r);
+    // 2^(j/16) exp(r) = hi + (hi (exp(r) - 1) + lo), lo (exp(r) - 1) below 2^-58 dropped.
+    let er = s.add(t_hi, s.mul_add(t_hi, em1, t_lo));
     // Scale by 2^n, n in [-1077, 0], rounding once (into the subnormals if need be).
     s.scale2(er, n)
 }
 
-/// ln(1 + e) for e in [0, 1], given `inv_u = 1 / (1 + e)` (which the caller shares with the
-/// choice probability e / (1 + e)).
+/// The reduction factors of [`ln_1p_unit`]: `RED[j]` = 15 / (15 + j) rounded, j = 0..15.
+const RED: [f64; 16] = {
+    let mut t = [0.0; 16];
+    let mut j = 0;
+    while j < 16 {
+        t[j] = 15.0 / (15.0 + j as f64);
+        j += 1;
+    }
+    t
+};
+/// -ln(RED[j]) (of the rounded factor) to about 107 bits, as `LN_HI[j] + LN_LO[j]`
+/// (computed to 60 digits; the test `ln_table_is_minus_the_log_of_the_factors` recomputes
+/// them in double-double).
+const LN_HI: [f64; 16] = [
+    0.0,
+    0.064_538_521_137_571_18,
+    0.125_163_142_954_006_05,
+    0.182_321_556_793_954_6,
+    0.236_388_778_064_230_4,
+    0.287_682_072_451_780_9,
+    0.336_472_236_621_212_9,
+    0.382_992_252_256_105_84,
+    0.427_444_014_826_939_6,
+    0.470_003_629_245_735_6,
+    0.510_825_623_765_990_7,
+    0.550_046_336_919_272_1,
+    0.587_786_664_902_119,
+    0.624_154_309_072_993_9,
+    0.659_245_628_884_263_9,
+    std::f64::consts::LN_2,
+];
+/// See [`LN_HI`].
+const LN_LO: [f64; 16] = [
+    0.0,
+    -6.470_486_661_692_933e-18,
+    -1.977_712_360_111_645e-18,
+    -1.044_321_279_801_519_1e-17,
+    -1.341_812_633_655_86e-17,
+    2.607_160_616_442_564e-17,
+    1.374_173_590_694_474_8e-17,
+    2.527_022_197_490_479e-17,
+    -1.132_458_355_229_289e-18,
+    -2.322_941_249_547_003_2e-17,
+    -1.523_381_509_985_101_4e-18,
+    -3.659_934_424_604_737e-18,
+    1.443_122_479_165_108e-17,
+    3.611_259_865_595_32e-17,
+    3.781_233_647_982_255e-17,
+    2.319_046_813_846_299_6e-17,
+];
+
+/// (ln(1 + e), 1 / (1 + e)) for e in [0, 1]: the shannon kernels share the reciprocal with
+/// the choice probability e / (1 + e).
+///
+/// No division on the way to the logarithm (a division's latency dominated the chain that
+/// bounds the shannon row): u = 1 + e rounded, c = e - (u - 1) its exact error; with
+/// j = round(15 e) and the table factor r_j = 15 / (15 + j) rounded, u r_j = 1 + x + x_err
+/// where x = u r_j - 1 is exact (u r_j is within 1/30 of 1) and x_err the exact error of
+/// the product, so |x| <= 1/30 and
+///
+///   ln(1 + e) = -ln r_j + ln(1 + x) + x_err (1 - x) + c / u  (dropped terms below 2^-61),
+///
+/// with ln(1 + x) = x - x^2/2 + x^3 P(x) by its Taylor series to degree 11 (truncation
+/// below 5e-18 relative), and -ln r_j + x summed exactly (|x| <= -ln r_j for j >= 1).
 #[inline(always)]
-pub fn ln_1p_unit<S: Simd>(s: S, e: S::V, u: S::V, inv_u: S::V) -> S::V {
+pub fn ln_1p_unit<S: Simd>(s: S, e: S::V) -> (S::V, S::V) {
     let one = s.splat(1.0);
+    let u = s.add(one, e);
+    let inv_u = s.div(one, u);
     // c: the rounding error of u = 1 + e (exact: u - 1 is exact for u in [1, 2]).
     let c = s.sub(e, s.sub(u, one));
-    let big = s.lt(s.splat(std::f64::consts::SQRT_2), u);
-    let m = s.select(big, s.mul(u, s.splat(0.5)), u);
-    let k = s.select(big, one, s.splat(0.0));
-    let f = s.sub(m, one);
-    let sv = s.div(f, s.add(s.splat(2.0), f));
-    let z = s.mul(sv, sv);
-    // R(z) = sum_{j>=1} 2 z^j / (2j + 1), j = 1..10 (|s| <= 0.1716, z <= 0.0295).
-    let b = |k: usize| s.splat(2.0 / (2 * k + 3) as f64);
-    let z2 = s.mul(z, z);
-    let z4 = s.mul(z2, z2);
-    let z8 = s.mul(z4, z4);
-    let p0 = s.mul_add(b(1), z, b(0));
-    let p1 = s.mul_add(b(3), z, b(2));
-    let p2 = s.mul_add(b(5), z, b(4));
-    let p3 = s.mul_add(b(7), z, b(6));
-    let p4 = s.mul_add(b(9), z, b(8));
-    let q0 = s.mul_add(p1, z2, p0);
-    let q1 = s.mul_add(p3, z2, p2);
-    let r = s.mul_add(p4, z8, s.mul_add(q1, z4, q0));
-    let r = s.mul(r, z);
-    let hfsq = s.mul(s.mul(f, f), s.splat(0.5));
-    let lnm = s.sub(f, s.sub(hfsq, s.mul(sv, s.add(hfsq, r))));
-    let low = s.mul_add(k, s.splat(LN2_LO), s.mul(c, inv_u));
-    s.mul_add(k, s.splat(LN2_HI), s.add(lnm, low))
+    let j = s.mul_add(e, s.splat(15.0), s.splat(ROUND_MAGIC));
+    let rj = s.lookup16(&RED, j);
+    let (l_hi, l_lo) = (s.lookup16(&LN_HI, j), s.lookup16(&LN_LO, j));
+    let pr = s.mul(u, rj);
+    let x_err = s.mul_err(u, rj, pr);
+    let x = s.sub(pr, one);
+    // P(x) = sum_{k=3..11} (-1)^(k+1) x^(k-3) / k, by Estrin's scheme.
+    let a = |k: usize| s.splat(if k % 2 == 1 { 1.0 } else { -1.0 } / k as f64);
+    let x2 = s.mul(x, x);
+    let x4 = s.mul(x2, x2);
+    let x8 = s.mul(x4, x4);
+    let b0 = s.mul_add(a(4), x, a(3));
+    let b1 = s.mul_add(a(6), x, a(5));
+    let b2 = s.mul_add(a(8), x, a(7));
+    let b3 = s.mul_add(a(10), x, a(9));
+    let c0 = s.mul_add(b1, x2, b0);
+    let c1 = s.mul_add(b3, x2, b2);
+    let p = s.mul_add(a(11), x8, s.mul_add(c1, x4, c0));
+    let tail = s.mul_add(s.mul(x2, x), p, s.mul(x2, s.splat(-0.5)));
+    // -ln r_j + x = hi + hi_err exactly (Fast2Sum; hi = x, hi_err = 0 when j = 0).
+    let hi = s.add(l_hi, x);
+    let hi_err = s.sub(x, s.sub(hi, l_hi));
+    let low = s.add(
+        s.add(l_lo, s.mul(c, inv_u)),
+        s.add(s.mul_add(s.sub(s.splat(0.0), x_err), x, x_err), hi_err),
+    );
+    (s.add(hi, s.add(tail, low)), inv_u)
 }
 
 /// The bare two-way log-sum-exp `max(a, b) + gamma ln(1 + exp(-|a - b| / gamma))` over
@@ -114,23 +216,20 @@ pub fn lse2<S: Simd>(s: S, a: &[f64], b: &[f64], gamma: f64, out: &mut [f64]) {
             let l = S::LANES;
             let neg_inv_g = s.splat(-1.0 / gamma);
             let g = s.splat(gamma);
-            let one = s.splat(1.0);
             let mut i = 0;
             while i + l <= len {
                 let x = s.load(&a[i..]);
                 let y = s.load(&b[i..]);
                 let e = exp_nonpos(s, s.mul(s.abs(s.sub(x, y)), neg_inv_g));
-                let u = s.add(one, e);
-                let inv_u = s.div(one, u);
-                let v = s.mul_add(g, ln_1p_unit(s, e, u, inv_u), s.max(x, y));
+                let (l1p, _) = ln_1p_unit(s, e);
+                let v = s.mul_add(g, l1p, s.max(x, y));
                 s.store(&mut out[i..], v);
                 i += l;
             }
             for j in i..len {
                 let (x, y) = (a[j], b[j]);
                 let e = exp_nonpos(super::simd::Scalar, -(x - y).abs() / gamma);
-                let u = 1.0 + e;
-                out[j] = x.max(y) + gamma * ln_1p_unit(super::simd::Scalar, e, u, 1.0 / u);
+                out[j] = x.max(y) + gamma * ln_1p_unit(super::simd::Scalar, e).0;
             }
         },
     )
@@ -167,22 +266,30 @@ mod tests {
         worst
     }
 
-    fn check_ln1p<S: Simd>(s: S, es: &[f64]) -> u64 {
-        let mut worst = 0;
+    /// The worst ulp distance of ln_1p from `std`, and of the reciprocal 1 / (1 + e) from
+    /// the correctly rounded 1 / u (u = 1 + e rounded, as the kernels use it).
+    fn check_ln1p<S: Simd>(s: S, es: &[f64]) -> (u64, u64) {
+        let mut worst = (0, 0);
         let l = S::LANES;
         let mut out = vec![0.0; l];
+        let mut inv = vec![0.0; l];
         for chunk in es.chunks_exact(l) {
             s.vectorize(|| {
-                let e = s.load(chunk);
-                let u = s.add(s.splat(1.0), e);
-                let v = ln_1p_unit(s, e, u, s.div(s.splat(1.0), u));
+                let (v, r) = ln_1p_unit(s, s.load(chunk));
                 s.store(&mut out, v);
+                s.store(&mut inv, r);
             });
-            for (e, got) in chunk.iter().zip(&out) {
+            for ((e, got), r) in chunk.iter().zip(&out).zip(&inv) {
                 let want = e.ln_1p();
                 let d = ulps(*got, want);
                 assert!(d <= 2, "ln_1p({e:e}) = {got:e}, std {want:e}: {d} ulp");
-                worst = worst.max(d);
+                let want_r = 1.0 / (1.0 + e);
+                let dr = ulps(*r, want_r);
+                assert!(
+                    dr <= 2,
+                    "1 / (1 + {e:e}) = {r:e}, want {want_r:e}: {dr} ulp"
+                );
+                worst = (worst.0.max(d), worst.1.max(dr));
             }
         }
         worst
@@ -235,7 +342,7 @@ mod tests {
     }
 
     #[test]
-    fn exp_and_ln1p_within_two_ulp_of_std_on_every_isa() {
+    fn exp_ln1p_and_reciprocal_within_two_ulp_on_every_isa() {
         let (xs, es) = inputs();
         let mut report = vec![("scalar", check_exp(Scalar, &xs), check_ln1p(Scalar, &es))];
         #[cfg(target_arch = "x86_64")]
@@ -247,7 +354,7 @@ mod tests {
                 report.push(("avx512", check_exp(s, &xs), check_ln1p(s, &es)));
             }
         }
-        eprintln!("worst ulp vs std (isa, exp, ln_1p): {report:?}");
+        eprintln!("worst ulp vs std (isa, exp, (ln_1p, 1 / (1 + e))): {report:?}");
     }
 
     #[test]
@@ -306,9 +413,127 @@ mod tests {
                 pw = dd_mul(pw, z);
             }
             let want = 2.0 * acc.0 + 2.0 * acc.1;
-            let u = 1.0 + e;
-            let got = ln_1p_unit(Scalar, e, u, 1.0 / u);
+            let got = ln_1p_unit(Scalar, e).0;
             assert!(ulps(got, want) <= 2, "ln_1p({e}) = {got:e} vs {want:e}");
+        }
+    }
+
+    /// The tables of `ln_1p_unit`: `LN_HI[j] + LN_LO[j]` is -ln(RED[j]) of the rounded
+    /// factor, recomputed here by the atanh series in double-double
+    /// (-ln r = 2 atanh((1 - r) / (1 + r))), to within 2^-100 relative; and each factor is
+    /// 15 / (15 + j) rounded.
+    #[test]
+    fn ln_table_is_minus_the_log_of_the_factors() {
+        fn two_sum(a: f64, b: f64) -> (f64, f64) {
+            let s = a + b;
+            let bb = s - a;
+            (s, (a - (s - bb)) + (b - bb))
+        }
+        fn two_prod(a: f64, b: f64) -> (f64, f64) {
+            let p = a * b;
+            (p, a.mul_add(b, -p))
+        }
+        fn mul(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+            let (p, e) = two_prod(a.0, b.0);
+            two_sum(p, e + a.0 * b.1 + a.1 * b.0)
+        }
+        fn add(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+            let (s, e) = two_sum(a.0, b.0);
+            two_sum(s, e + a.1 + b.1)
+        }
+        fn div(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+            let q = a.0 / b.0;
+            let r = add(a, mul((-q, 0.0), b));
+            two_sum(q, r.0 / b.0)
+        }
+        for j in 0..16 {
+            let r = RED[j];
+            let want_r = 15.0 / (15.0 + j as f64);
+            assert_eq!(r, want_r, "factor {j}");
+            // t = (1 - r) / (1 + r) exactly enough: 1 - r and 1 + r are exact or nearly so.
+            let t = div(two_sum(1.0, -r), two_sum(1.0, r));
+            let z = mul(t, t);
+            let mut pw = t;
+            let mut acc = (0.0, 0.0);
+            for k in 0..40 {
+                acc = add(acc, div(pw, ((2 * k + 1) as f64, 0.0)));
+                pw = mul(pw, z);
+            }
+            let want = add(acc, acc);
+            let diff = add((LN_HI[j], LN_LO[j]), (-want.0, -want.1));
+            let d = (diff.0 + diff.1).abs();
+            assert!(
+                d <= want.0.abs() * 2f64.powi(-100),
+                "-ln r_{j}: table {:e} + {:e}, series {:e} + {:e}",
+                LN_HI[j],
+                LN_LO[j],
+                want.0,
+                want.1
+            );
+        }
+    }
+
+    /// `mul_err` on the scalar path (Dekker's product) against the correctly rounded
+    /// `f64::mul_add`, and on the vector paths (one FMA) against the scalar path.
+    /// `EXP2_HI[j] + EXP2_LO[j]` raised to the 16th power (four squarings in double-double)
+    /// is 2^j to within 2^-98 relative.
+    #[test]
+    fn exp2_table_raised_to_the_16th_is_a_power_of_two() {
+        fn two_sum(a: f64, b: f64) -> (f64, f64) {
+            let s = a + b;
+            let bb = s - a;
+            (s, (a - (s - bb)) + (b - bb))
+        }
+        fn sq(a: (f64, f64)) -> (f64, f64) {
+            let p = a.0 * a.0;
+            let e = a.0.mul_add(a.0, -p);
+            two_sum(p, e + 2.0 * a.0 * a.1)
+        }
+        for j in 0..16 {
+            let t = sq(sq(sq(sq((EXP2_HI[j], EXP2_LO[j])))));
+            let want = 2f64.powi(j as i32);
+            let d = ((t.0 - want) + t.1).abs();
+            assert!(d <= want * 2f64.powi(-98), "2^({j}/16): off by {d:e}");
+        }
+    }
+
+    #[test]
+    fn mul_err_is_the_exact_product_error() {
+        let mut rng = Rng::seed(5);
+        let mut xs = vec![(1.0, 1.0), (1.5, 0.7), (1.999_999_999_999_999_8, 0.5)];
+        for _ in 0..100_000 {
+            xs.push((1.0 + rng.uniform(), 0.5 + 0.5 * rng.uniform()));
+            xs.push(((rng.uniform() - 0.5) * 1e6, (rng.uniform() - 0.5) * 1e-3));
+        }
+        for &(a, b) in &xs {
+            let p = a * b;
+            assert_eq!(Scalar.mul_err(a, b, p), a.mul_add(b, -p), "{a:e} * {b:e}");
+        }
+        #[cfg(target_arch = "x86_64")]
+        {
+            fn vec_err<S: Simd>(s: S, xs: &[(f64, f64)]) {
+                let l = S::LANES;
+                let (mut out, mut av, mut bv) = (vec![0.0; l], vec![0.0; l], vec![0.0; l]);
+                for chunk in xs.chunks_exact(l) {
+                    for (k, &(a, b)) in chunk.iter().enumerate() {
+                        av[k] = a;
+                        bv[k] = b;
+                    }
+                    s.vectorize(|| {
+                        let (a, b) = (s.load(&av), s.load(&bv));
+                        s.store(&mut out, s.mul_err(a, b, s.mul(a, b)));
+                    });
+                    for (k, &(a, b)) in chunk.iter().enumerate() {
+                        assert_eq!(out[k], Scalar.mul_err(a, b, a * b), "{a:e} * {b:e}");
+                    }
+                }
+            }
+            if let Some(s) = super::super::simd::Avx2::new() {
+                vec_err(s, &xs);
+            }
+            if let Some(s) = super::super::simd::Avx512::new() {
+                vec_err(s, &xs);
+            }
         }
     }
 

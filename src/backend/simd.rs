@@ -35,6 +35,12 @@ pub trait Simd: Copy + Send + Sync + 'static {
     fn div(self, a: Self::V, b: Self::V) -> Self::V;
     /// a * b + c (fused where the hardware has FMA).
     fn mul_add(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+    /// The exact error a * b - p of the rounded product p = a * b (finite, no underflow):
+    /// one FMA where the hardware has it, Dekker's product otherwise.
+    fn mul_err(self, a: Self::V, b: Self::V, p: Self::V) -> Self::V;
+    /// `table[i]` lane-wise, where i is the lowest 4 bits of the lane's bit pattern (a lane
+    /// `ROUND_MAGIC + j` for an integer j holds j mod 16 there).
+    fn lookup16(self, table: &[f64; 16], idx: Self::V) -> Self::V;
     /// Lane-wise maximum (for non-NaN inputs).
     fn max(self, a: Self::V, b: Self::V) -> Self::V;
     /// |a|.
@@ -108,6 +114,23 @@ impl Simd for Scalar {
     #[inline(always)]
     fn mul_add(self, a: f64, b: f64, c: f64) -> f64 {
         a * b + c
+    }
+    #[inline(always)]
+    fn mul_err(self, a: f64, b: f64, p: f64) -> f64 {
+        // Dekker: split each factor into two halves of at most 26 bits (Veltkamp), whose
+        // partial products are exact; summed from the largest, the error is exact.
+        fn split(x: f64) -> (f64, f64) {
+            let t = 134_217_729.0 * x; // 2^27 + 1
+            let hi = t - (t - x);
+            (hi, x - hi)
+        }
+        let (ah, al) = split(a);
+        let (bh, bl) = split(b);
+        ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    }
+    #[inline(always)]
+    fn lookup16(self, table: &[f64; 16], idx: f64) -> f64 {
+        table[(idx.to_bits() & 15) as usize]
     }
     #[inline(always)]
     fn max(self, a: f64, b: f64) -> f64 {
@@ -229,6 +252,20 @@ mod x86 {
         fn mul_add(self, a: __m256d, b: __m256d, c: __m256d) -> __m256d {
             // SAFETY: FMA detected (token invariant).
             unsafe { _mm256_fmadd_pd(a, b, c) }
+        }
+        #[inline(always)]
+        fn mul_err(self, a: __m256d, b: __m256d, p: __m256d) -> __m256d {
+            // SAFETY: FMA detected (token invariant).
+            unsafe { _mm256_fmsub_pd(a, b, p) }
+        }
+        #[inline(always)]
+        fn lookup16(self, table: &[f64; 16], idx: __m256d) -> __m256d {
+            // SAFETY: AVX2 detected (token invariant); the indices are masked to 0..16, in
+            // bounds of the 16-entry table.
+            unsafe {
+                let i = _mm256_and_si256(_mm256_castpd_si256(idx), _mm256_set1_epi64x(15));
+                _mm256_i64gather_pd::<8>(table.as_ptr(), i)
+            }
         }
         #[inline(always)]
         fn max(self, a: __m256d, b: __m256d) -> __m256d {
@@ -358,6 +395,21 @@ mod x86 {
         fn mul_add(self, a: __m512d, b: __m512d, c: __m512d) -> __m512d {
             // SAFETY: AVX-512F detected (token invariant).
             unsafe { _mm512_fmadd_pd(a, b, c) }
+        }
+        #[inline(always)]
+        fn mul_err(self, a: __m512d, b: __m512d, p: __m512d) -> __m512d {
+            // SAFETY: AVX-512F detected (token invariant).
+            unsafe { _mm512_fmsub_pd(a, b, p) }
+        }
+        #[inline(always)]
+        fn lookup16(self, table: &[f64; 16], idx: __m512d) -> __m512d {
+            // SAFETY: AVX-512F detected (token invariant); two in-bounds loads of 8 f64.
+            // vpermt2pd reads only the lowest 4 bits of each index (bit 3 picks the half).
+            unsafe {
+                let lo = _mm512_loadu_pd(table.as_ptr());
+                let hi = _mm512_loadu_pd(table.as_ptr().add(8));
+                _mm512_permutex2var_pd(lo, _mm512_castpd_si512(idx), hi)
+            }
         }
         #[inline(always)]
         fn max(self, a: __m512d, b: __m512d) -> __m512d {
