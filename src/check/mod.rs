@@ -3,18 +3,21 @@
 //!
 //! Each function takes arbitrary bytes and panics if, and only if, a property is violated.
 //! One file per target: `jsonl`, `exact`, `submod`, `certified`, `backend`; this
-//! file holds the byte decoders they share.
+//! file holds the byte decoders they share, and `kink` the exact gini kink analysis that
+//! `exact` and `certified` use to judge an `f64` VJP at a kink.
 
 mod backend;
 mod certified;
 mod exact;
 mod jsonl;
+mod kink;
 mod submod;
 
 pub use backend::fast_matches_reference;
 pub use certified::certified_encloses;
 pub use exact::f64_matches_exact;
 pub use jsonl::jsonl_never_panics;
+pub use kink::{GINI_KINK_MAX_CELLS, GiniKinks, gini_kinks};
 pub use submod::{submod_combinatorial, submod_within_ratios};
 
 use crate::instance::{Budget, Constraint, Instance};
