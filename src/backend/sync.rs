@@ -154,10 +154,17 @@ pub(super) struct RowChunks {
 }
 
 impl RowChunks {
-    /// Chunks for rows of `cols` capacities and `threads` workers (about 8 per worker);
+    /// Chunks for rows of `cols` capacities and `threads` workers (about 2 per worker);
     /// the first row (parity 0) has weight `w0`.
+    ///
+    /// Taking a chunk is an atomic read-modify-write of a cache line all workers use, a few
+    /// hundred nanoseconds when the line moves between cores: with 8 chunks per worker that
+    /// cost more than the waits the chunks saved. Measured side by side (shannon, n = 1000,
+    /// C = 10,000, one call on both cores; docs/benchmarks.md, fourth session), 8 chunks
+    /// per worker were 7% slower than 2, and 1 (fixed halves taken in either order) was
+    /// within the noise of 2. Two per worker keep some adaptation to a slow core.
     pub(super) fn new(cols: usize, threads: usize, w0: usize) -> Self {
-        let width = (cols / (8 * threads.max(1))).next_multiple_of(8).max(64);
+        let width = (cols / (2 * threads.max(1))).next_multiple_of(8).max(64);
         let c = RowChunks {
             state: [AtomicU64::new(0), AtomicU64::new(0)],
             width,
