@@ -6,9 +6,13 @@ knapsack instances (theta and z uniform in [-1, 1], integer weights uniform in
 1..max(1, 2C/n), gamma 1) and alternates, `--reps` times:
 
   A: `diffknap relax --input FILE` as a fresh process (start, parse, compute, print), wall
-     clock around the whole process, peak resident memory (GNU time, else wait4());
+     clock around the whole process (started directly: no wrapper process is timed);
   B: the module's dp_value + dp_layer + dp_vjp on the same instances (one call each, the
      whole batch at once), in this process, after one untimed warm-up (JIT compilation).
+
+Our peak resident memory is read in one more, untimed run per case, through GNU time
+(/usr/bin/time) when present, else wait4(). (Until 2026-12-03 every timed run went through
+GNU time, whose own start, about a millisecond, was counted as ours.)
 
 It reports the median of each side, the median of the per-round ratios B/A, our peak
 memory in bytes per cell (cells = batch n (C + 1)), and the load average around each case.
@@ -59,13 +63,16 @@ def make_case(n, cap, batch, seed):
     return insts
 
 
-def run_ours(exe, path):
-    """Wall seconds, peak RSS bytes and the first answer line of one `relax` process.
+def run_ours(exe, path, peak=False):
+    """Wall seconds, peak RSS bytes (only with `peak`, else None) and the first answer line
+    of one `relax` process.
 
-    The peak is read by GNU time (/usr/bin/time) when present: the resource usage of a child
-    forked from this (large) Python process would count the memory it inherited before exec.
+    With `peak` the process runs under GNU time (/usr/bin/time) when present (the resource
+    usage of a child forked from this large Python process would count the memory it
+    inherited before exec), and its wall time then includes GNU time's own start: such runs
+    are not timed by the caller.
     """
-    timed = os.path.exists("/usr/bin/time")
+    timed = peak and os.path.exists("/usr/bin/time")
     with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as mem:
         cmd = [exe, "relax", "--input", path]
         if timed:
@@ -77,10 +84,12 @@ def run_ours(exe, path):
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             raise SystemExit(f"{exe} relax exited with {proc.returncode}")
-        peak_kb = int(mem.read().split()[-1]) if timed else usage.ru_maxrss
+        peak_kb = None
+        if peak:
+            peak_kb = int(mem.read().split()[-1]) if timed else usage.ru_maxrss
         out.seek(0)
         first = json.loads(out.readline())
-    return secs, peak_kb * 1024, first
+    return secs, None if peak_kb is None else peak_kb * 1024, first
 
 
 def main():
@@ -138,13 +147,12 @@ def main():
 
             val, y, _ = paper()  # warm-up: JIT compilation is not timed
             load0 = os.getloadavg()[0]
-            ours, theirs, rss = [], [], []
-            first = None
+            ours, theirs = [], []
+            _, peak_bytes, first = run_ours(args.diffknap, path, peak=True)
             for _ in range(args.reps):
                 time.sleep(args.pause)
-                s, r, first = run_ours(args.diffknap, path)
+                s, _, first = run_ours(args.diffknap, path)
                 ours.append(s)
-                rss.append(r)
                 time.sleep(args.pause)
                 t0 = time.perf_counter()
                 paper()
@@ -161,7 +169,7 @@ def main():
                 "paper_median_s": statistics.median(theirs),
                 "ratio_median": statistics.median(ratios),
                 "ratio_min": min(ratios), "ratio_max": max(ratios),
-                "peak_bytes_per_cell": max(rss) / cells,
+                "peak_bytes_per_cell": peak_bytes / cells,
                 "load_before": load0, "load_after": load1,
                 "answers_agree": agree,
             }
