@@ -341,6 +341,38 @@ mod tests {
         (xs, es)
     }
 
+    // Double-double arithmetic (hi, lo) for the independent checks below: enough for 100+
+    // bits on these ranges.
+    fn two_sum(a: f64, b: f64) -> (f64, f64) {
+        let s = a + b;
+        let bb = s - a;
+        (s, (a - (s - bb)) + (b - bb))
+    }
+    fn two_prod(a: f64, b: f64) -> (f64, f64) {
+        let p = a * b;
+        (p, a.mul_add(b, -p))
+    }
+    fn dd_mul(a: (f64, f64), x: (f64, f64)) -> (f64, f64) {
+        let (p, e) = two_prod(a.0, x.0);
+        let e = e + a.0 * x.1 + a.1 * x.0;
+        two_sum(p, e)
+    }
+    fn dd_add(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+        let (s, e) = two_sum(a.0, b.0);
+        two_sum(s, e + a.1 + b.1)
+    }
+    fn dd_div(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+        let q = a.0 / b.0;
+        let r = dd_add(a, dd_mul((-q, 0.0), b));
+        two_sum(q, r.0 / b.0)
+    }
+    fn dd_div_small(a: (f64, f64), k: f64) -> (f64, f64) {
+        let q = a.0 / k;
+        let (p, e) = two_prod(q, k);
+        let r = (a.0 - p - e + a.1) / k;
+        two_sum(q, r)
+    }
+
     #[test]
     fn exp_ln1p_and_reciprocal_within_two_ulp_on_every_isa() {
         let (xs, es) = inputs();
@@ -361,31 +393,6 @@ mod tests {
     fn exp_and_ln1p_against_high_precision_sums() {
         // Independent check on a grid: exp by its Taylor series in double-double (for
         // |x| <= 1) and ln_1p by atanh series in double-double; both within 2 ulp.
-        fn two_sum(a: f64, b: f64) -> (f64, f64) {
-            let s = a + b;
-            let bb = s - a;
-            (s, (a - (s - bb)) + (b - bb))
-        }
-        fn two_prod(a: f64, b: f64) -> (f64, f64) {
-            let p = a * b;
-            (p, a.mul_add(b, -p))
-        }
-        // (hi, lo) * x, (hi, lo) + (hi, lo): enough for 100+ bits on these ranges.
-        fn dd_mul(a: (f64, f64), x: (f64, f64)) -> (f64, f64) {
-            let (p, e) = two_prod(a.0, x.0);
-            let e = e + a.0 * x.1 + a.1 * x.0;
-            two_sum(p, e)
-        }
-        fn dd_add(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
-            let (s, e) = two_sum(a.0, b.0);
-            two_sum(s, e + a.1 + b.1)
-        }
-        fn dd_div_small(a: (f64, f64), k: f64) -> (f64, f64) {
-            let q = a.0 / k;
-            let (p, e) = two_prod(q, k);
-            let r = (a.0 - p - e + a.1) / k;
-            two_sum(q, r)
-        }
         for i in 0..=2000 {
             let x = -(i as f64) / 2000.0;
             // exp(x) = sum x^k / k!
@@ -424,43 +431,21 @@ mod tests {
     /// 15 / (15 + j) rounded.
     #[test]
     fn ln_table_is_minus_the_log_of_the_factors() {
-        fn two_sum(a: f64, b: f64) -> (f64, f64) {
-            let s = a + b;
-            let bb = s - a;
-            (s, (a - (s - bb)) + (b - bb))
-        }
-        fn two_prod(a: f64, b: f64) -> (f64, f64) {
-            let p = a * b;
-            (p, a.mul_add(b, -p))
-        }
-        fn mul(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
-            let (p, e) = two_prod(a.0, b.0);
-            two_sum(p, e + a.0 * b.1 + a.1 * b.0)
-        }
-        fn add(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
-            let (s, e) = two_sum(a.0, b.0);
-            two_sum(s, e + a.1 + b.1)
-        }
-        fn div(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
-            let q = a.0 / b.0;
-            let r = add(a, mul((-q, 0.0), b));
-            two_sum(q, r.0 / b.0)
-        }
         for j in 0..16 {
             let r = RED[j];
             let want_r = 15.0 / (15.0 + j as f64);
             assert_eq!(r, want_r, "factor {j}");
             // t = (1 - r) / (1 + r) exactly enough: 1 - r and 1 + r are exact or nearly so.
-            let t = div(two_sum(1.0, -r), two_sum(1.0, r));
-            let z = mul(t, t);
+            let t = dd_div(two_sum(1.0, -r), two_sum(1.0, r));
+            let z = dd_mul(t, t);
             let mut pw = t;
             let mut acc = (0.0, 0.0);
             for k in 0..40 {
-                acc = add(acc, div(pw, ((2 * k + 1) as f64, 0.0)));
-                pw = mul(pw, z);
+                acc = dd_add(acc, dd_div_small(pw, (2 * k + 1) as f64));
+                pw = dd_mul(pw, z);
             }
-            let want = add(acc, acc);
-            let diff = add((LN_HI[j], LN_LO[j]), (-want.0, -want.1));
+            let want = dd_add(acc, acc);
+            let diff = dd_add((LN_HI[j], LN_LO[j]), (-want.0, -want.1));
             let d = (diff.0 + diff.1).abs();
             assert!(
                 d <= want.0.abs() * 2f64.powi(-100),
@@ -479,16 +464,7 @@ mod tests {
     /// is 2^j to within 2^-98 relative.
     #[test]
     fn exp2_table_raised_to_the_16th_is_a_power_of_two() {
-        fn two_sum(a: f64, b: f64) -> (f64, f64) {
-            let s = a + b;
-            let bb = s - a;
-            (s, (a - (s - bb)) + (b - bb))
-        }
-        fn sq(a: (f64, f64)) -> (f64, f64) {
-            let p = a.0 * a.0;
-            let e = a.0.mul_add(a.0, -p);
-            two_sum(p, e + 2.0 * a.0 * a.1)
-        }
+        let sq = |a| dd_mul(a, a);
         for j in 0..16 {
             let t = sq(sq(sq(sq((EXP2_HI[j], EXP2_LO[j])))));
             let want = 2f64.powi(j as i32);
