@@ -372,6 +372,17 @@ mod tests {
         let r = (a.0 - p - e + a.1) / k;
         two_sum(q, r)
     }
+    /// atanh(t) = sum_{k < terms} t^(2k+1) / (2k+1).
+    fn dd_atanh(t: (f64, f64), terms: usize) -> (f64, f64) {
+        let z = dd_mul(t, t);
+        let mut pw = t;
+        let mut acc = (0.0, 0.0);
+        for k in 0..terms {
+            acc = dd_add(acc, dd_div_small(pw, (2 * k + 1) as f64));
+            pw = dd_mul(pw, z);
+        }
+        acc
+    }
 
     #[test]
     fn exp_ln1p_and_reciprocal_within_two_ulp_on_every_isa() {
@@ -412,13 +423,7 @@ mod tests {
                 let r = (e - p - err) / (2.0 + e);
                 two_sum(q, r)
             };
-            let z = dd_mul(sdd, sdd);
-            let mut pw = sdd;
-            let mut acc = (0.0, 0.0);
-            for k in 0..60 {
-                acc = dd_add(acc, dd_div_small(pw, (2 * k + 1) as f64));
-                pw = dd_mul(pw, z);
-            }
+            let acc = dd_atanh(sdd, 60);
             let want = 2.0 * acc.0 + 2.0 * acc.1;
             let got = ln_1p_unit(Scalar, e).0;
             assert!(ulps(got, want) <= 2, "ln_1p({e}) = {got:e} vs {want:e}");
@@ -437,13 +442,7 @@ mod tests {
             assert_eq!(r, want_r, "factor {j}");
             // t = (1 - r) / (1 + r) exactly enough: 1 - r and 1 + r are exact or nearly so.
             let t = dd_div(two_sum(1.0, -r), two_sum(1.0, r));
-            let z = dd_mul(t, t);
-            let mut pw = t;
-            let mut acc = (0.0, 0.0);
-            for k in 0..40 {
-                acc = dd_add(acc, dd_div_small(pw, (2 * k + 1) as f64));
-                pw = dd_mul(pw, z);
-            }
+            let acc = dd_atanh(t, 40);
             let want = dd_add(acc, acc);
             let diff = dd_add((LN_HI[j], LN_LO[j]), (-want.0, -want.1));
             let d = (diff.0 + diff.1).abs();
